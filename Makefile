@@ -1,0 +1,50 @@
+# Counterfoil: `make demo` and `make test` work on a fresh Debian 12 machine as root.
+#   make deps     install the Debian packages (and npm packages once the console lands)
+#   make build    configure and build the dev preset (Debug, Ninja, ccache)
+#   make test     deps + build (ASan/UBSan preset) + the whole test suite
+#   make demo     deps + build + `counterfoil serve --demo` on http://127.0.0.1:8080
+#   make bench    Release build + the benchmarks (see bench/README.md)
+
+APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config git python3 curl \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
+  libsqlite3-dev sqlite3 libssl-dev libsodium-dev libcli11-dev libtomlplusplus-dev \
+  libspdlog-dev libfmt-dev libzip-dev libgtest-dev libgmock-dev libbenchmark-dev
+
+JOBS ?= $(shell nproc)
+DEMO_DATA ?= ./counterfoil-demo
+export CCACHE_DIR ?= $(CURDIR)/build/.ccache
+
+.PHONY: deps build test demo bench clean format
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake --preset dev >/dev/null
+	cmake --build build/dev -j $(JOBS)
+
+build-asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build build/asan -j $(JOBS)
+
+test: build-asan
+	cd build/asan && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+demo: build
+	./build/dev/src/cli/counterfoil serve --demo --data $(DEMO_DATA) --listen 127.0.0.1:8080
+
+bench: deps
+	cmake --preset release >/dev/null
+	cmake --build build/release -j $(JOBS)
+	./build/release/bench/notice_intake_benchmark
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,462 @@
+// The aggregates of Counterfoil: organisations and users, IP rights and
+// protection data, marketplaces, sellers and listings, notices with their
+// counter-notices, appeals, statements of reasons and strikes, and the
+// integration records (events, webhooks, jobs).
+//
+// These are plain value types. Each has ToJson/FromJson giving the stored
+// document form (storage keeps the document plus indexed columns); the API
+// layer renders its own views from them so secrets (password and key
+// hashes, webhook secrets) never leave the server.
+//
+//   Notice n;
+//   n.state = NoticeState::kReceived;
+//   json::object doc = ToJson(n);
+//   Notice back = NoticeFromJson(doc);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+
+namespace counterfoil::domain {
+
+// ---------------------------------------------------------------- accounts
+
+enum class OrgKind { kBrandOwner, kPublisher, kCoalition, kAgency, kMarketplace, kPlatform };
+std::string_view Name(OrgKind k);
+std::optional<OrgKind> ParseOrgKind(std::string_view s);
+inline bool IsRightsHolderKind(OrgKind k) {
+  return k == OrgKind::kBrandOwner || k == OrgKind::kPublisher || k == OrgKind::kCoalition;
+}
+
+struct Organisation {
+  std::string id;
+  std::string name;
+  OrgKind kind = OrgKind::kBrandOwner;
+  std::vector<std::string> member_ids;  // coalition: member rights holders
+  bool trusted_flagger = false;         // DSA art. 22 status, granted by the operator
+  std::string marketplace_id;           // kind == kMarketplace: the marketplace it runs
+  std::string contact_email;
+  std::string country;
+  // Notifier programme (DSA art. 23): "standard", "good_faith", "warned", "limited".
+  std::string standing = "standard";
+  std::optional<Timestamp> limited_until;
+  Timestamp created_at{};
+};
+
+enum class Role { kAdmin, kReviewer, kRightsHolder, kAgent, kSeller, kInvestigator, kMarketplace };
+std::string_view Name(Role r);
+std::optional<Role> ParseRole(std::string_view s);
+inline constexpr Role kAllRoles[] = {Role::kAdmin,  Role::kReviewer,     Role::kRightsHolder,
+                                     Role::kAgent,  Role::kSeller,       Role::kInvestigator,
+                                     Role::kMarketplace};
+
+struct User {
+  std::string id;
+  std::string email;  // unique, lower-cased
+  std::string name;
+  Role role = Role::kRightsHolder;
+  std::string org_id;          // the organisation the user acts for (empty for sellers)
+  std::string seller_id;       // role == kSeller
+  std::string marketplace_id;  // role == kSeller or kMarketplace
+  std::string password_hash;   // Argon2id (libsodium string); empty = no console login
+  bool disabled = false;
+  Timestamp created_at{};
+};
+
+struct ApiKey {
+  std::string id;
+  std::string user_id;
+  std::string name;
+  std::string prefix;  // first characters of the key, shown in listings
+  std::string hash;    // SHA-256 hex of the whole key
+  Timestamp created_at{};
+  std::optional<Timestamp> revoked_at;
+};
+
+struct Session {
+  std::string id;  // SHA-256 hex of the cookie value
+  std::string user_id;
+  std::string csrf_token;
+  Timestamp created_at{};
+  Timestamp expires_at{};
+};
+
+// An agent organisation acting for a principal rights holder, with the
+// authorisation document (a blob) that proves it.
+struct AgentAuthorisation {
+  std::string id;
+  std::string agent_org_id;
+  std::string principal_org_id;
+  std::string document_sha256;
+  std::optional<Timestamp> valid_until;
+  bool revoked = false;
+  Timestamp created_at{};
+};
+
+// ---------------------------------------------------------------- IP registry
+
+enum class RightType { kTrademark, kCopyright, kDesign };
+std::string_view Name(RightType t);
+std::optional<RightType> ParseRightType(std::string_view s);
+
+enum class Verification { kPending, kVerified, kRejected };
+std::string_view Name(Verification v);
+
+struct Work {
+  std::string title;
+  std::string isbn;  // ISBN-13 digits, may be empty
+  double list_price = 0;
+  std::string currency;
+};
+
+struct Right {
+  std::string id;
+  std::string org_id;  // the rights holder that owns it
+  RightType type = RightType::kTrademark;
+  Verification verification = Verification::kPending;
+  std::string rejection_reason;
+  std::string verified_by;
+  std::optional<Timestamp> verified_at;
+  // trademark / design
+  std::string mark;  // trademark word mark, or design title
+  std::string registration_number;
+  std::string office;  // "EUIPO", "USPTO", "CNIPA"
+  std::vector<int> nice_classes;
+  std::vector<std::string> territories;
+  std::string expires_on;  // "2031-05-01", empty = no expiry recorded
+  // copyright
+  std::vector<Work> works;
+  std::vector<std::string> certificates;  // blob SHA-256s
+  Timestamp created_at{};
+};
+// Short human description: "trademark DYSON (EUIPO 012345678)".
+std::string Describe(const Right& r);
+
+struct Product {
+  std::string name;
+  std::vector<std::string> terms;
+  double msrp = 0;
+  std::string currency = "USD";
+};
+
+// What screening learns from a rights holder (one document per organisation).
+struct ProtectionProfile {
+  std::string org_id;
+  std::vector<std::string> brand_terms;
+  std::vector<std::string> categories;
+  std::vector<Product> products;
+  std::vector<std::string> authorized_sellers;
+  std::vector<std::string> reference_images;  // blob SHA-256s
+  std::vector<std::string> isbn_prefixes;
+  Timestamp updated_at{};
+};
+
+// ---------------------------------------------------------------- marketplace
+
+struct Marketplace {
+  std::string id;
+  std::string name;
+  std::vector<std::string> regimes;  // "cn_ecl", "us_dmca", "eu_dsa"
+  json::object regime_overrides;     // regime id -> partial regime JSON
+  json::object repeat_infringer;     // RepeatInfringerPolicy JSON (empty = defaults)
+  json::object notifier_programme;   // NotifierProgramme JSON (empty = defaults)
+  std::string url_template;          // "https://shop.example/item/{id}"
+  Timestamp created_at{};
+};
+
+enum class SellerStatus { kActive, kSuspended };
+struct Seller {
+  std::string id;  // the marketplace's seller id
+  std::string marketplace_id;
+  std::string name;
+  json::object trader;  // legal_name, address, phone, email, id_document, payment_account, trade_register
+  SellerStatus status = SellerStatus::kActive;
+  std::string suspension_reason;
+  std::optional<Timestamp> suspended_at;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+enum class ListingStatus { kActive, kRemoved, kRestored, kBlocked };
+std::string_view Name(ListingStatus s);
+
+struct Listing {
+  std::string id;
+  std::string marketplace_id;
+  std::string seller_id;
+  std::string title;
+  std::string description;
+  std::string category;
+  double price = 0;
+  std::string currency = "USD";
+  std::vector<std::string> images;
+  std::string ship_from;
+  std::string url;
+  ListingStatus status = ListingStatus::kActive;
+  std::string status_reason;  // e.g. "notice ntc_…", "seller suspended"
+  int64_t version = 0;        // bumped on every change
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+// The listing as evidence: text, price, photos and the version, frozen.
+json::object Snapshot(const Listing& l, Timestamp at);
+
+// ---------------------------------------------------------------- notices
+
+// The notice lifecycle (see docs/reviewer.md for the diagram):
+//   received -> in_review -> accepted | rejected | info_requested
+//   info_requested -> received (information supplied) | lapsed (deadline passed)
+//   accepted -> counter_noticed -> action_filed | restored
+//   received | in_review | info_requested -> withdrawn
+enum class NoticeState {
+  kReceived,
+  kInReview,
+  kInfoRequested,
+  kAccepted,
+  kCounterNoticed,
+  kActionFiled,
+  kRestored,
+  kRejected,
+  kWithdrawn,
+  kLapsed,
+};
+std::string_view Name(NoticeState s);
+std::optional<NoticeState> ParseNoticeState(std::string_view s);
+// Open = still awaiting a decision (counts for the duplicate check).
+bool IsOpen(NoticeState s);
+// The takedown is in force.
+bool IsTakenDown(NoticeState s);
+
+struct TimelineEntry {
+  Timestamp at{};
+  std::string actor;  // user id or "system"
+  std::string action;
+  std::string detail;
+};
+
+struct Notice {
+  std::string id;
+  std::string marketplace_id;
+  std::string complainant_org_id;  // the organisation that filed (may be an agent or coalition)
+  std::string principal_org_id;    // the rights holder whose right is relied on
+  std::string filed_by;            // user id
+  std::string right_id;
+  std::string listing_id;
+  std::string seller_id;
+  std::string infringement_type;  // counterfeit | trademark | copyright | design | piracy
+  json::object body;              // complainant contact, signature, work, explanation, evidence, statements
+  json::object snapshot;          // the listing as it was at intake
+  NoticeState state = NoticeState::kReceived;
+  int priority = 2;  // 0 trusted flagger / coalition, 1 good-faith, 2 standard, 3 warned
+  std::string source = "api";  // api | bulk | console
+  std::string job_id;
+  bool fast_lane = false;           // accepted at intake (good-faith programme)
+  bool post_review_pending = false; // fast-lane notices still to be reviewed after the fact
+  Timestamp received_at{};
+  Timestamp review_due_at{};
+  std::string claimed_by;
+  std::optional<Timestamp> claimed_at;
+  std::string decided_by;
+  std::optional<Timestamp> decided_at;
+  std::string decision_reason;
+  std::string rejection_code;  // e.g. "manifestly_unfounded", "not_infringing", "insufficient"
+  std::string info_request;
+  std::optional<Timestamp> info_deadline;
+  std::optional<Timestamp> counter_notice_deadline;
+  std::optional<Timestamp> appeal_deadline;
+  std::string statement_id;
+  std::string counter_notice_id;
+  std::string strike_id;
+  std::vector<TimelineEntry> timeline;
+};
+
+// DSA art. 17(3): the statement of reasons sent with every restriction.
+struct StatementOfReasons {
+  std::string id;
+  std::string marketplace_id;
+  std::string notice_id;
+  std::string appeal_id;
+  std::string listing_id;
+  std::string seller_id;
+  std::string decision;              // "removal", "restoration", "no_action", "suspension"
+  std::string restriction;           // (a) the restriction, its territorial scope and duration
+  std::string territorial_scope;
+  std::string facts;                 // (b) facts and circumstances relied on
+  bool notice_based = true;          // (b) taken after a notice
+  bool automated_detection = false;  // (c)
+  bool automated_decision = false;   // (c)
+  std::string legal_ground;          // (d) the law relied on
+  std::string terms_ground;          // (e) the terms and conditions relied on
+  std::vector<std::string> redress;  // (f) the redress open to the recipient
+  std::string decided_by;
+  Timestamp created_at{};
+};
+
+enum class CounterNoticeState { kPending, kActionFiled, kRestored };
+std::string_view Name(CounterNoticeState s);
+
+struct CounterNotice {
+  std::string id;
+  std::string notice_id;
+  std::string marketplace_id;
+  std::string seller_id;
+  std::string complainant_org_id;
+  std::string principal_org_id;
+  std::string filed_by;
+  json::object body;  // statement, contact, signature, consent_to_jurisdiction, evidence
+  CounterNoticeState state = CounterNoticeState::kPending;
+  Timestamp received_at{};
+  Timestamp forwarded_at{};
+  Timestamp restore_earliest{};
+  Timestamp restore_at{};
+  Timestamp restore_latest{};
+  json::object legal_action;  // court, case_number, filed_on, document_sha256
+  std::optional<Timestamp> closed_at;
+};
+
+enum class AppealState { kOpen, kUpheld, kOverturned };
+std::string_view Name(AppealState s);
+
+// An internal complaint (DSA art. 20) against a decision on a notice.
+struct Appeal {
+  std::string id;
+  std::string notice_id;
+  std::string marketplace_id;
+  std::string appellant;       // "seller" or "complainant"
+  std::string seller_id;       // the seller concerned
+  std::string complainant_org_id;
+  std::string filed_by;
+  std::string grounds;
+  std::vector<std::string> evidence;
+  AppealState state = AppealState::kOpen;
+  Timestamp filed_at{};
+  std::string decided_by;
+  std::optional<Timestamp> decided_at;
+  std::string decision_reasons;
+  std::string statement_id;
+};
+
+struct Strike {
+  std::string id;
+  std::string seller_id;
+  std::string marketplace_id;
+  std::string notice_id;
+  Timestamp at{};
+  bool voided = false;
+  std::string voided_reason;
+};
+
+// ---------------------------------------------------------------- integration
+
+struct Event {
+  int64_t seq = 0;  // assigned by storage, strictly increasing
+  std::string id;   // stable "evt_…", the same on every delivery
+  std::string type; // "notice.accepted", "listing.removed", …
+  std::string marketplace_id;
+  std::vector<std::string> org_ids;  // rights holders the event concerns
+  std::string seller_id;
+  std::string subject_id;
+  Timestamp at{};
+  json::object data;
+};
+
+struct WebhookEndpoint {
+  std::string id;
+  std::string owner_org_id;
+  std::string marketplace_id;  // events of this marketplace (marketplace integrations)
+  std::string url;
+  std::string secret;
+  std::vector<std::string> event_types;  // empty = all
+  bool active = true;
+  Timestamp created_at{};
+};
+
+enum class DeliveryState { kPending, kDelivered, kFailed };
+std::string_view Name(DeliveryState s);
+
+struct Delivery {
+  std::string id;
+  std::string endpoint_id;
+  std::string event_id;
+  int64_t event_seq = 0;
+  DeliveryState state = DeliveryState::kPending;
+  int attempts = 0;
+  Timestamp next_attempt_at{};
+  int last_status = 0;
+  std::string last_error;
+  std::optional<Timestamp> delivered_at;
+};
+
+enum class JobState { kQueued, kRunning, kDone, kFailed };
+std::string_view Name(JobState s);
+
+struct Job {
+  std::string id;
+  std::string kind;  // "notice_bulk", "listing_bulk"
+  std::string owner_org_id;
+  std::string created_by;
+  std::string input_sha256;
+  json::object params;
+  JobState state = JobState::kQueued;
+  int64_t total = 0;
+  int64_t processed = 0;
+  int64_t succeeded = 0;
+  int64_t failed = 0;
+  json::array results;  // per row: {"row": n, "status": "created"|"error", "notice_id"|"error"}
+  std::string error;
+  Timestamp created_at{};
+  std::optional<Timestamp> finished_at;
+};
+
+// ---------------------------------------------------------------- JSON forms
+
+json::object ToJson(const Organisation& v);
+json::object ToJson(const User& v);
+json::object ToJson(const ApiKey& v);
+json::object ToJson(const Session& v);
+json::object ToJson(const AgentAuthorisation& v);
+json::object ToJson(const Right& v);
+json::object ToJson(const ProtectionProfile& v);
+json::object ToJson(const Marketplace& v);
+json::object ToJson(const Seller& v);
+json::object ToJson(const Listing& v);
+json::object ToJson(const Notice& v);
+json::object ToJson(const StatementOfReasons& v);
+json::object ToJson(const CounterNotice& v);
+json::object ToJson(const Appeal& v);
+json::object ToJson(const Strike& v);
+json::object ToJson(const Event& v);
+json::object ToJson(const WebhookEndpoint& v);
+json::object ToJson(const Delivery& v);
+json::object ToJson(const Job& v);
+json::object ToJson(const Work& v);
+json::object ToJson(const Product& v);
+
+// FromJson reads a document this program wrote; unknown or missing members
+// take their defaults (documents written by older versions still load).
+void FromJson(const json::object& o, Organisation& v);
+void FromJson(const json::object& o, User& v);
+void FromJson(const json::object& o, ApiKey& v);
+void FromJson(const json::object& o, Session& v);
+void FromJson(const json::object& o, AgentAuthorisation& v);
+void FromJson(const json::object& o, Right& v);
+void FromJson(const json::object& o, ProtectionProfile& v);
+void FromJson(const json::object& o, Marketplace& v);
+void FromJson(const json::object& o, Seller& v);
+void FromJson(const json::object& o, Listing& v);
+void FromJson(const json::object& o, Notice& v);
+void FromJson(const json::object& o, StatementOfReasons& v);
+void FromJson(const json::object& o, CounterNotice& v);
+void FromJson(const json::object& o, Appeal& v);
+void FromJson(const json::object& o, Strike& v);
+void FromJson(const json::object& o, Event& v);
+void FromJson(const json::object& o, WebhookEndpoint& v);
+void FromJson(const json::object& o, Delivery& v);
+void FromJson(const json::object& o, Job& v);
+
+}  // namespace counterfoil::domain

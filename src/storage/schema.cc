@@ -1,0 +1,111 @@
+#include "storage/schema.h"
+
+namespace counterfoil::storage {
+
+namespace {
+Value T(Timestamp t) { return FormatTime(t); }
+Value T(const std::optional<Timestamp>& t) {
+  if (!t) return std::monostate{};
+  return FormatTime(*t);
+}
+Value S(const std::string& s) {
+  if (s.empty()) return std::monostate{};
+  return s;
+}
+}  // namespace
+
+using namespace domain;
+
+#define CF_ID(Type, expr) \
+  std::string Schema<Type>::Id(const Type& v) { return expr; }
+
+CF_ID(Organisation, v.id)
+std::vector<Value> Schema<Organisation>::Values(const Organisation& v) {
+  return {std::string(Name(v.kind)), v.name};
+}
+CF_ID(User, v.id)
+std::vector<Value> Schema<User>::Values(const User& v) {
+  return {v.email, S(v.org_id), S(v.seller_id), std::string(Name(v.role))};
+}
+CF_ID(ApiKey, v.id)
+std::vector<Value> Schema<ApiKey>::Values(const ApiKey& v) { return {v.hash, v.user_id}; }
+CF_ID(Session, v.id)
+std::vector<Value> Schema<Session>::Values(const Session& v) {
+  return {v.user_id, T(v.expires_at)};
+}
+CF_ID(AgentAuthorisation, v.id)
+std::vector<Value> Schema<AgentAuthorisation>::Values(const AgentAuthorisation& v) {
+  return {v.agent_org_id, v.principal_org_id};
+}
+CF_ID(Right, v.id)
+std::vector<Value> Schema<Right>::Values(const Right& v) {
+  return {v.org_id, std::string(Name(v.type)), std::string(Name(v.verification))};
+}
+CF_ID(ProtectionProfile, v.org_id)
+std::vector<Value> Schema<ProtectionProfile>::Values(const ProtectionProfile& v) {
+  return {T(v.updated_at)};
+}
+CF_ID(Marketplace, v.id)
+std::vector<Value> Schema<Marketplace>::Values(const Marketplace& v) { return {v.name}; }
+CF_ID(Seller, v.id)
+std::vector<Value> Schema<Seller>::Values(const Seller& v) {
+  return {v.marketplace_id,
+          std::string(v.status == SellerStatus::kActive ? "active" : "suspended")};
+}
+CF_ID(Listing, v.id)
+std::vector<Value> Schema<Listing>::Values(const Listing& v) {
+  return {v.marketplace_id, v.seller_id, std::string(Name(v.status)), T(v.updated_at)};
+}
+CF_ID(Notice, v.id)
+std::vector<Value> Schema<Notice>::Values(const Notice& v) {
+  // open_key is unique while a notice is open: the database itself refuses a
+  // second open notice on the same listing and right.
+  Value open_key = IsOpen(v.state) ? Value(v.listing_id + "|" + v.right_id) : Value();
+  return {v.marketplace_id,
+          v.complainant_org_id,
+          v.principal_org_id,
+          v.listing_id,
+          v.right_id,
+          v.seller_id,
+          std::string(Name(v.state)),
+          open_key,
+          int64_t{v.priority},
+          T(v.review_due_at),
+          T(v.received_at),
+          S(v.job_id),
+          T(v.decided_at),
+          T(v.info_deadline),
+          int64_t{v.post_review_pending ? 1 : 0}};
+}
+CF_ID(StatementOfReasons, v.id)
+std::vector<Value> Schema<StatementOfReasons>::Values(const StatementOfReasons& v) {
+  return {S(v.notice_id), v.seller_id, T(v.created_at)};
+}
+CF_ID(CounterNotice, v.id)
+std::vector<Value> Schema<CounterNotice>::Values(const CounterNotice& v) {
+  return {v.notice_id,         v.seller_id, v.principal_org_id,  v.complainant_org_id,
+          std::string(Name(v.state)), T(v.restore_at), T(v.received_at)};
+}
+CF_ID(Appeal, v.id)
+std::vector<Value> Schema<Appeal>::Values(const Appeal& v) {
+  return {v.notice_id, v.seller_id, v.complainant_org_id, std::string(Name(v.state)),
+          T(v.filed_at)};
+}
+CF_ID(Strike, v.id)
+std::vector<Value> Schema<Strike>::Values(const Strike& v) {
+  return {v.seller_id, T(v.at), int64_t{v.voided ? 1 : 0}};
+}
+CF_ID(WebhookEndpoint, v.id)
+std::vector<Value> Schema<WebhookEndpoint>::Values(const WebhookEndpoint& v) {
+  return {S(v.owner_org_id), S(v.marketplace_id)};
+}
+CF_ID(Delivery, v.id)
+std::vector<Value> Schema<Delivery>::Values(const Delivery& v) {
+  return {v.endpoint_id, std::string(Name(v.state)), T(v.next_attempt_at), v.event_seq};
+}
+CF_ID(Job, v.id)
+std::vector<Value> Schema<Job>::Values(const Job& v) {
+  return {S(v.owner_org_id), std::string(Name(v.state)), T(v.created_at)};
+}
+
+}  // namespace counterfoil::storage

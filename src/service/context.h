@@ -1,0 +1,64 @@
+// What every service shares: the store, the blob store, the clock, the
+// configuration, and the two things every state change must do inside its
+// transaction — append to the audit chain and emit an event (which queues a
+// webhook delivery for every subscribed endpoint).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "domain/model.h"
+#include "domain/policy.h"
+#include "domain/regime.h"
+#include "service/config.h"
+#include "service/principal.h"
+#include "storage/blob_store.h"
+#include "storage/store.h"
+
+namespace counterfoil::service {
+
+class ServiceContext {
+ public:
+  ServiceContext(storage::Store& store, storage::BlobStore& blobs, const Clock& clock,
+                 Config config)
+      : store_(store), blobs_(blobs), clock_(clock), config_(std::move(config)) {}
+
+  storage::Store& store() { return store_; }
+  storage::BlobStore& blobs() { return blobs_; }
+  const Clock& clock() const { return clock_; }
+  const Config& config() const { return config_; }
+  Timestamp Now() const { return clock_.Now(); }
+
+  // Appends an audit entry for a state change.
+  Status Record(storage::Tx& tx, const std::string& actor, std::string action,
+                std::string entity_type, std::string entity_id, const json::object& data = {});
+  // Appends an event and queues deliveries to matching webhook endpoints;
+  // wakes the deliverer after commit.
+  Status Emit(storage::Tx& tx, domain::Event e);
+
+  // The marketplace's effective regime: built-ins, then [regimes] from the
+  // configuration, then the marketplace's own overrides, combined.
+  Result<domain::Regime> RegimeFor(storage::Tx& tx, const std::string& marketplace_id);
+  Result<domain::Regime> RegimeFor(const domain::Marketplace& m) const;
+  domain::RepeatInfringerPolicy RepeatInfringerFor(const domain::Marketplace& m) const;
+  domain::NotifierProgramme NotifierProgrammeFor(const domain::Marketplace& m) const;
+
+  // Called after commits that queued webhook deliveries.
+  void SetDeliveryWaker(std::function<void()> f) { wake_deliverer_ = std::move(f); }
+
+ private:
+  storage::Store& store_;
+  storage::BlobStore& blobs_;
+  const Clock& clock_;
+  Config config_;
+  std::function<void()> wake_deliverer_;
+};
+
+// An event with the common fields filled in.
+domain::Event MakeEvent(std::string type, Timestamp at, std::string marketplace_id,
+                        std::vector<std::string> org_ids, std::string seller_id,
+                        std::string subject_id, json::object data);
+
+}  // namespace counterfoil::service

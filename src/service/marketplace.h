@@ -1,0 +1,65 @@
+// Marketplaces with their legal regimes and policies, and the sellers and
+// listings the marketplace pushes (`PUT /v1/sellers/{id}`,
+// `PUT /v1/listings/{id}`, bulk JSONL).
+//
+//   MarketplaceService m(ctx);
+//   m.UpsertListing(integration, "L1", json::parse(R"({"seller_id":"s-1","title":"…",…})"));
+//
+// Thread-safe.
+#pragma once
+
+#include "service/context.h"
+
+namespace counterfoil::service {
+
+class MarketplaceService {
+ public:
+  explicit MarketplaceService(ServiceContext& ctx) : ctx_(ctx) {}
+
+  Result<domain::Marketplace> CreateMarketplace(const Principal& p, const json::value& body);
+  Result<domain::Marketplace> UpdateMarketplace(const Principal& p, const std::string& id,
+                                                const json::value& body);
+  Result<domain::Marketplace> GetMarketplace(const Principal& p, const std::string& id);
+  Result<std::vector<domain::Marketplace>> ListMarketplaces(const Principal& p);
+  // The effective regime (windows, required fields) of a marketplace.
+  Result<domain::Regime> EffectiveRegime(const Principal& p, const std::string& id);
+
+  Result<domain::Seller> UpsertSeller(const Principal& p, const std::string& id,
+                                      const json::value& body);
+  Result<domain::Seller> GetSeller(const Principal& p, const std::string& id);
+  Result<storage::Page<domain::Seller>> ListSellers(const Principal& p,
+                                                    const std::string& marketplace_id,
+                                                    const storage::PageRequest& page);
+  Result<std::vector<domain::Strike>> ListStrikes(const Principal& p, const std::string& seller_id);
+  // Admin: lift a suspension ({"reason": "…"}).
+  Result<domain::Seller> Reinstate(const Principal& p, const std::string& id,
+                                   const json::value& body);
+
+  // Creates or replaces a listing. A removed or blocked listing keeps its
+  // status: an edit does not undo a takedown.
+  Result<domain::Listing> UpsertListing(const Principal& p, const std::string& id,
+                                        const json::value& body);
+  Result<domain::Listing> GetListing(const Principal& p, const std::string& id);
+  Result<storage::Page<domain::Listing>> ListListings(const Principal& p,
+                                                      const std::string& seller_id,
+                                                      const std::string& status,
+                                                      const storage::PageRequest& page);
+  // One listing per line ({"id": …, …}); per-line results, up to max lines.
+  struct LineResult {
+    int line = 0;
+    std::string id;
+    Status status;
+  };
+  Result<std::vector<LineResult>> BulkUpsertListings(const Principal& p, std::string_view jsonl);
+  // Same for sellers.
+  Result<std::vector<LineResult>> BulkUpsertSellers(const Principal& p, std::string_view jsonl);
+
+ private:
+  Status UpsertListingInTx(storage::Tx& tx, const Principal& p, const std::string& id,
+                           const json::value& body, domain::Listing* out);
+  Status UpsertSellerInTx(storage::Tx& tx, const Principal& p, const std::string& id,
+                          const json::value& body, domain::Seller* out);
+  ServiceContext& ctx_;
+};
+
+}  // namespace counterfoil::service

@@ -1,0 +1,136 @@
+// Notice and takedown, end to end:
+//  - intake (single and bulk CSV) with the fields each regime requires,
+//    authority checks (own right, coalition member, agent authorisation),
+//    the duplicate check and a receipt;
+//  - the review queue (trusted flaggers and coalitions first, then the SLA),
+//    claims and decisions (accept → takedown, reject, request information),
+//    each with a DSA art. 17 statement of reasons;
+//  - counter-notices, forwarded to the complainant, with the restoration
+//    clock of the marketplace's regime; proof of a filed action stops it;
+//  - internal complaints (appeals) decided by a person;
+//  - strikes and the repeat-infringer policy, notifier accuracy and the
+//    good-faith fast lane / misuse limits (DSA art. 23);
+//  - the deadline job that restores listings and lapses stale requests.
+//
+//   NoticeService notices(ctx);
+//   auto n = notices.File(holder, body, "api");            // 201, state received
+//   notices.Claim(reviewer, n->id);
+//   notices.Decide(reviewer, n->id, {"decision":"accept"});  // listing removed
+//   notices.FileCounterNotice(seller, n->id, {...});        // clock starts
+//   clock.Advance(days(15)); notices.RunDue();              // restored (cn_ecl)
+//
+// Thread-safe; every state change is one durable transaction with its
+// audit entries and events.
+#pragma once
+
+#include "service/context.h"
+
+namespace counterfoil::service {
+
+struct NoticeFilter {
+  std::string state;
+  std::string listing_id;
+  std::string seller_id;
+  std::string marketplace_id;
+  std::string org_id;  // complainant or principal
+  std::string job_id;
+};
+
+class NoticeService {
+ public:
+  explicit NoticeService(ServiceContext& ctx) : ctx_(ctx) {}
+
+  // ---- intake
+  Result<domain::Notice> File(const Principal& p, const json::value& body, std::string source);
+  Result<domain::Notice> Get(const Principal& p, const std::string& id);
+  Result<storage::Page<domain::Notice>> List(const Principal& p, const NoticeFilter& f,
+                                             const storage::PageRequest& page);
+  Result<domain::Notice> Withdraw(const Principal& p, const std::string& id,
+                                  const json::value& body);
+  Result<domain::Notice> SupplyInformation(const Principal& p, const std::string& id,
+                                           const json::value& body);
+
+  // ---- bulk CSV (a job)
+  // Validates the header, stores the upload and queues a job; rows are
+  // processed by RunJob. `defaults` supplies fields common to every row.
+  Result<domain::Job> StartBulk(const Principal& p, std::string_view csv,
+                                const json::object& defaults);
+  // Processes a queued bulk job (called by the job runner).
+  Status RunJob(const std::string& job_id);
+  Result<domain::Job> GetJob(const Principal& p, const std::string& id);
+  // Jobs left queued or running (e.g. by a restart), oldest first.
+  Result<std::vector<std::string>> PendingJobs();
+
+  // ---- review
+  enum class Queue { kNotices, kPostReview, kCounterNotices, kAppeals };
+  Result<json::array> ReviewQueue(const Principal& p, Queue q, int limit);
+  Result<domain::Notice> Claim(const Principal& p, const std::string& id);
+  Result<domain::Notice> Decide(const Principal& p, const std::string& id, const json::value& body);
+  Result<domain::StatementOfReasons> GetStatement(const Principal& p, const std::string& id);
+
+  // ---- counter-notices
+  Result<domain::CounterNotice> FileCounterNotice(const Principal& p, const std::string& notice_id,
+                                                  const json::value& body);
+  Result<domain::CounterNotice> GetCounterNotice(const Principal& p, const std::string& id);
+  Result<storage::Page<domain::CounterNotice>> ListCounterNotices(const Principal& p,
+                                                                  const std::string& state,
+                                                                  const storage::PageRequest& page);
+  // The complainant shows a filed complaint or lawsuit: the takedown stands.
+  Result<domain::CounterNotice> ReportLegalAction(const Principal& p, const std::string& id,
+                                                  const json::value& body);
+
+  // ---- appeals (internal complaints, DSA art. 20)
+  Result<domain::Appeal> FileAppeal(const Principal& p, const json::value& body);
+  Result<domain::Appeal> GetAppeal(const Principal& p, const std::string& id);
+  Result<storage::Page<domain::Appeal>> ListAppeals(const Principal& p, const std::string& state,
+                                                    const storage::PageRequest& page);
+  Result<domain::Appeal> DecideAppeal(const Principal& p, const std::string& id,
+                                      const json::value& body);
+
+  // ---- notifier programme
+  struct Accuracy {
+    std::string org_id;
+    std::string standing;
+    std::optional<Timestamp> limited_until;
+    storage::NotifierTally window;  // over the programme window
+    double accept_rate = 0;
+    double restore_rate = 0;
+    int window_days = 0;
+  };
+  Result<Accuracy> NotifierAccuracy(const Principal& p, const std::string& org_id);
+
+  // ---- deadlines
+  struct DueResult {
+    int restored = 0;
+    int lapsed = 0;
+  };
+  // Restores listings whose counter-notice window has lapsed without a
+  // reported action, and lapses information requests past their deadline.
+  Result<DueResult> RunDue();
+
+  // Whether `p` may see notice `n` (tenancy rule shared with the API).
+  static bool CanSee(const Principal& p, const domain::Notice& n);
+
+ private:
+  Result<domain::Notice> IntakeInTx(storage::Tx& tx, const Principal& p, const json::value& body,
+                                    const std::string& source, const std::string& job_id);
+  Status AcceptInTx(storage::Tx& tx, const std::string& actor, domain::Notice& n,
+                    const std::string& reason, bool automated);
+  Status RejectInTx(storage::Tx& tx, const std::string& actor, domain::Notice& n,
+                    const std::string& reason, const std::string& code);
+  Status RestoreInTx(storage::Tx& tx, const std::string& actor, domain::Notice& n,
+                     const std::string& why, const std::string& appeal_id);
+  Status SuspendIfRepeatInfringer(storage::Tx& tx, const domain::Marketplace& m,
+                                  const std::string& seller_id);
+  Status UpdateStanding(storage::Tx& tx, const domain::Marketplace& m, const std::string& org_id,
+                        const storage::NotifierTally& delta);
+  Result<domain::StatementOfReasons> WriteStatement(storage::Tx& tx, domain::StatementOfReasons s);
+  void AddTimeline(domain::Notice& n, const std::string& actor, std::string action,
+                   std::string detail);
+  Status EmitNotice(storage::Tx& tx, const domain::Notice& n, const std::string& type,
+                    json::object extra = {});
+
+  ServiceContext& ctx_;
+};
+
+}  // namespace counterfoil::service

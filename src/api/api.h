@@ -1,0 +1,68 @@
+// The HTTP/JSON API under /v1: routes that translate requests into service
+// calls, with the cross-cutting rules every endpoint shares:
+//  - authentication by API key (`Authorization: Bearer cf_…`) or console
+//    session cookie (`cf_session`, HttpOnly), with a CSRF token
+//    (`X-CSRF-Token`) required on state-changing requests made with a cookie;
+//  - rate limits per principal (or per IP before authentication);
+//  - `Idempotency-Key` on every POST: a repeat with the same body replays the
+//    first reply, a repeat with another body is refused;
+//  - errors as RFC 9457 problem+json naming the field at fault;
+//  - cursor pagination (`limit`, `cursor` → `next_cursor`);
+//  - /healthz, /metrics (Prometheus) and /v1/openapi.json.
+//
+//   Api api(services, config, clock);
+//   http::Server server(opts, [&](http::Request& r) { return api.Handle(r); });
+#pragma once
+
+#include <memory>
+
+#include "api/http/message.h"
+#include "api/http/metrics.h"
+#include "api/http/rate_limiter.h"
+#include "api/http/router.h"
+#include "service/accounts.h"
+#include "service/integration.h"
+#include "service/marketplace.h"
+#include "service/notices.h"
+#include "service/registry.h"
+
+namespace counterfoil::api {
+
+struct Services {
+  service::ServiceContext& ctx;
+  service::AccountService& accounts;
+  service::RegistryService& registry;
+  service::MarketplaceService& marketplace;
+  service::NoticeService& notices;
+  service::IntegrationService& integration;
+  std::function<void()> poke_jobs;  // wake the job runner (bulk jobs)
+};
+
+class Api {
+ public:
+  explicit Api(Services s);
+  // Handles one request (thread-safe; may block on a durable commit).
+  http::Response Handle(http::Request& req);
+  // Every (method, pattern) served, for the authorisation-matrix tests and the OpenAPI check.
+  std::vector<std::pair<std::string, std::string>> Routes() const { return router_.Routes(); }
+  http::Metrics& metrics() { return metrics_; }
+
+ private:
+  using Authed = std::function<Result<http::Response>(http::Request&, const service::Principal&)>;
+  using Open = std::function<Result<http::Response>(http::Request&)>;
+  void Add(std::string method, std::string pattern, Authed h);
+  void AddOpen(std::string method, std::string pattern, Open h);
+  void Register();
+  Result<service::Principal> Authenticate(const http::Request& req);
+  http::Response Finish(const http::Request& req, Result<http::Response> r);
+
+  Services s_;
+  http::Router router_;
+  http::Metrics metrics_;
+  http::RateLimiter limiter_;
+};
+
+// The OpenAPI 3.1 document served at /v1/openapi.json (api/openapi.json).
+std::string_view OpenApiDocument();
+
+}  // namespace counterfoil::api

@@ -66,8 +66,10 @@ struct Filter {
 };
 
 // Keyset pagination. `order_by` names indexed columns (ascending unless
-// `descending`); "id" is always appended as the tie-breaker. `after` is the
-// opaque cursor from a previous page's next_cursor.
+// `descending`); "id" is always appended as the tie-breaker. NULL sorts
+// before every value (first ascending, last descending; PostgreSQL needs
+// NULLS FIRST / NULLS LAST spelled out). `after` is the opaque cursor from a
+// previous page's next_cursor.
 struct PageRequest {
   std::vector<std::string> order_by;
   bool descending = false;

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -251,18 +252,8 @@ class SqliteRepository final : public Repository<T> {
     if (!p.after.empty()) {
       ASSIGN_OR_RETURN(std::vector<Value> cursor, DecodeCursor(p.after));
       if (cursor.size() != order.size()) return InvalidArgument("cursor does not match this listing", "after");
-      std::string lhs = "(", rhs = "(";
-      for (size_t i = 0; i < order.size(); ++i) {
-        if (i) {
-          lhs += ", ";
-          rhs += ", ";
-        }
-        lhs += order[i];
-        rhs += "?";
-        binds.push_back(cursor[i]);
-      }
-      where += (where.empty() ? " WHERE " : " AND ") + lhs + ") " + (p.descending ? "<" : ">") +
-               " " + rhs + ")";
+      where += where.empty() ? " WHERE " : " AND ";
+      where += AfterCursor(order, cursor, p.descending, binds);
     }
     sql += where + " ORDER BY ";
     for (size_t i = 0; i < order.size(); ++i) {
@@ -354,6 +345,62 @@ class SqliteRepository final : public Repository<T> {
     }
     return w;
   }
+  // The keyset condition "the row sorts after the cursor row". SQLite sorts
+  // NULL before every value (first ascending, last descending), and a row
+  // value comparison with a NULL in it is NULL, not true, so the plain
+  // (c1, c2, id) > (?, ?, ?) is only right ascending with no NULL in the
+  // cursor. Otherwise spell out the lexicographic comparison
+  //   c1 after v1 OR (c1 = v1 AND c2 after v2) OR … OR (… AND id after vid)
+  // with NULL-aware terms. Returns a parenthesised expression; appends binds.
+  static std::string AfterCursor(const std::vector<std::string>& order,
+                                 const std::vector<Value>& cursor, bool descending,
+                                 std::vector<Value>& binds) {
+    auto is_null = [](const Value& v) { return std::holds_alternative<std::monostate>(v); };
+    if (!descending && std::none_of(cursor.begin(), cursor.end(), is_null)) {
+      std::string lhs, rhs;
+      for (size_t i = 0; i < order.size(); ++i) {
+        lhs += (i ? ", " : "") + order[i];
+        rhs += i ? ", ?" : "?";
+        binds.push_back(cursor[i]);
+      }
+      return "((" + lhs + ") > (" + rhs + "))";
+    }
+    std::string out;
+    std::string equal_prefix;  // "c1 = ? AND c2 IS NULL AND "
+    std::vector<Value> prefix_binds;
+    for (size_t k = 0; k < order.size(); ++k) {
+      const std::string& c = order[k];
+      const Value& v = cursor[k];
+      std::string after;  // c sorts strictly after v
+      bool after_binds_v = false;
+      if (descending) {
+        if (!is_null(v)) {
+          after = "(" + c + " < ? OR " + c + " IS NULL)";
+          after_binds_v = true;
+        }  // nothing sorts after NULL descending
+      } else {
+        if (is_null(v)) {
+          after = c + " IS NOT NULL";
+        } else {
+          after = c + " > ?";
+          after_binds_v = true;
+        }
+      }
+      if (!after.empty()) {
+        out += (out.empty() ? "" : " OR ") + ("(" + equal_prefix + after + ")");
+        binds.insert(binds.end(), prefix_binds.begin(), prefix_binds.end());
+        if (after_binds_v) binds.push_back(v);
+      }
+      if (is_null(v)) {
+        equal_prefix += c + " IS NULL AND ";
+      } else {
+        equal_prefix += c + " = ? AND ";
+        prefix_binds.push_back(v);
+      }
+    }
+    return "(" + (out.empty() ? std::string("0 = 1") : out) + ")";
+  }
+
   void BindRow(sqlite3_stmt* st, const T& v) {
     BindText(st, 1, Schema<T>::Id(v));
     std::string doc = json::serialize(domain::ToJson(v));

@@ -135,7 +135,12 @@ struct BlobRef {
   Timestamp created_at{};
 };
 
-// Who may see an event in the feed.
+// Who may see an event in the feed: everything (`all`, platform staff), or
+// the union of the events of `marketplace_id` (a marketplace integration) and
+// the events whose org_ids name `org_id` (a rights holder or agent). With
+// `seller_id` set it is a seller's scope: only that seller's events on
+// `marketplace_id`, never the rest of the marketplace. An empty scope sees
+// nothing.
 struct EventScope {
   bool all = false;  // platform staff
   std::string marketplace_id;

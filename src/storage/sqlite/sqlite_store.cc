@@ -546,21 +546,26 @@ class SqliteTx final : public Tx {
 
   Result<std::vector<domain::Event>> EventsAfter(int64_t after, const EventScope& scope,
                                                  int limit) override {
+    // A scope with a seller_id is a seller's: it sees that seller's events on
+    // its marketplace only. marketplace_id on its own (a marketplace
+    // integration) sees the whole marketplace, so it must not be OR-ed in for
+    // a seller, or every seller would read every other seller's events.
+    const bool seller_scope = !scope.seller_id.empty();
     std::string sql = "SELECT seq, doc FROM events WHERE seq > ?1";
     if (!scope.all) {
       sql += " AND (0 = 1";
-      if (!scope.marketplace_id.empty()) sql += " OR marketplace_id = ?2";
+      if (!scope.marketplace_id.empty() && !seller_scope) sql += " OR marketplace_id = ?2";
       if (!scope.org_id.empty()) sql += " OR instr(org_ids, '|' || ?3 || '|') > 0";
-      if (!scope.seller_id.empty()) sql += " OR (seller_id = ?4 AND marketplace_id = ?5)";
+      if (seller_scope) sql += " OR (seller_id = ?4 AND marketplace_id = ?5)";
       sql += ")";
     }
     sql += " ORDER BY seq LIMIT ?6";
     ASSIGN_OR_RETURN(sqlite3_stmt * st, db_.Prepare(sql));
     sqlite3_bind_int64(st, 1, after);
     if (!scope.all) {
-      if (!scope.marketplace_id.empty()) BindText(st, 2, scope.marketplace_id);
+      if (!scope.marketplace_id.empty() && !seller_scope) BindText(st, 2, scope.marketplace_id);
       if (!scope.org_id.empty()) BindText(st, 3, scope.org_id);
-      if (!scope.seller_id.empty()) {
+      if (seller_scope) {
         BindText(st, 4, scope.seller_id);
         BindText(st, 5, scope.marketplace_id);
       }

@@ -44,11 +44,27 @@ class Db {
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
     if (rc != SQLITE_OK) return Unavailable("cannot open database " + path + ": " + Error());
-    sqlite3_busy_timeout(db_, 10000);
-    RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    RETURN_IF_ERROR(EnableWal());
     RETURN_IF_ERROR(Exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF"));
     RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
     return Status::Ok();
+  }
+
+  // Switching a fresh database to WAL needs an exclusive lock, and SQLite
+  // answers SQLITE_BUSY at once, without the busy handler, when another
+  // connection is doing the same (its deadlock avoidance): several processes
+  // opening a new database together hit this. Retry for as long as the busy
+  // timeout would have waited. Once the file is in WAL mode (persistent) the
+  // pragma is a no-op.
+  Status EnableWal() {
+    for (int waited = 0;; waited += kWalRetryMs) {
+      int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return Status::Ok();
+      if ((rc & 0xff) != SQLITE_BUSY || waited >= kBusyTimeoutMs)
+        return Unavailable("sqlite: cannot enable WAL: " + Error());
+      sqlite3_sleep(kWalRetryMs);
+    }
   }
 
   Status Exec(std::string_view sql) {
@@ -83,6 +99,9 @@ class Db {
   sqlite3* raw() { return db_; }
 
  private:
+  static constexpr int kBusyTimeoutMs = 10000;
+  static constexpr int kWalRetryMs = 10;
+
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
@@ -818,13 +837,41 @@ class SqliteStore final : public Store {
     std::promise<Status> promise;
   };
 
+  // Applies the pending migrations inside one IMMEDIATE transaction: the
+  // version is read under the write lock, so two processes opening the same
+  // database at once cannot both apply migration N (the second waits, then
+  // finds nothing to do).
   Status Migrate() {
+    RETURN_IF_ERROR(writer_db_.Exec("BEGIN IMMEDIATE"));
+    std::vector<const sqlite::Migration*> applied;
+    Status s = ApplyPendingMigrations(applied);
+    if (!s.ok()) {
+      (void)writer_db_.Exec("ROLLBACK");
+      return s;
+    }
+    s = writer_db_.Exec("COMMIT");
+    if (!s.ok()) {
+      (void)writer_db_.Exec("ROLLBACK");
+      return s;
+    }
+    for (const auto* m : applied)
+      spdlog::info("applied migration {}: {}", m->version, m->description);
+    const auto& all = sqlite::Migrations();
+    schema_version_ = all.empty() ? 0 : all.back().version;
+    return Status::Ok();
+  }
+
+  // Runs inside Migrate's transaction; appends what it applied.
+  Status ApplyPendingMigrations(std::vector<const sqlite::Migration*>& applied) {
     RETURN_IF_ERROR(writer_db_.Exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
         "description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
     ASSIGN_OR_RETURN(sqlite3_stmt * st,
                      writer_db_.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    if (sqlite3_step(st) != SQLITE_ROW) return Unavailable("cannot read schema version");
+    if (sqlite3_step(st) != SQLITE_ROW) {
+      sqlite3_reset(st);
+      return Unavailable("cannot read schema version: " + writer_db_.Error());
+    }
     int current = sqlite3_column_int(st, 0);
     sqlite3_reset(st);
     const auto& all = sqlite::Migrations();
@@ -835,13 +882,13 @@ class SqliteStore final : public Store {
     }
     for (const auto& m : all) {
       if (m.version <= current) continue;
-      RETURN_IF_ERROR(writer_db_.Exec("BEGIN IMMEDIATE"));
       Status s = writer_db_.Exec(m.sql);
       if (s.ok()) {
         auto ins = writer_db_.Prepare(
             "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?,?,?)");
-        if (!ins.ok()) s = ins.status();
-        else {
+        if (!ins.ok()) {
+          s = ins.status();
+        } else {
           sqlite3_bind_int(*ins, 1, m.version);
           BindText(*ins, 2, m.description);
           BindText(*ins, 3, FormatTime(SystemClock::Default()->Now()));
@@ -849,13 +896,10 @@ class SqliteStore final : public Store {
         }
       }
       if (!s.ok()) {
-        (void)writer_db_.Exec("ROLLBACK");
         return Unavailable("migration " + std::to_string(m.version) + " failed: " + s.message());
       }
-      RETURN_IF_ERROR(writer_db_.Exec("COMMIT"));
-      spdlog::info("applied migration {}: {}", m.version, m.description);
+      applied.push_back(&m);
     }
-    schema_version_ = all.empty() ? 0 : all.back().version;
     return Status::Ok();
   }
 

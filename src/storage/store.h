@@ -202,7 +202,9 @@ class Tx {
   virtual Result<NotifierTally> SumNotifierTally(std::string_view org_id,
                                                  std::string_view from_day) = 0;
 
-  // Runs after the transaction commits (not if it rolls back). Write only.
+  // Runs after the transaction commits (not if it rolls back), on the
+  // writer, before Write() returns to its caller. Keep it short; it must not
+  // call Store::Write. Write only.
   virtual void OnCommit(std::function<void()> fn) = 0;
 };
 

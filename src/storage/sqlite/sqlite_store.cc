@@ -972,14 +972,19 @@ class SqliteStore final : public Store {
       for (auto* r : batch) r->promise.set_value(Unavailable("commit failed: " + commit.message()));
       return;
     }
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(std::move(results[i]));
+    // Callbacks run before any caller of the batch wakes, so when Write()
+    // returns OK its OnCommit callbacks have finished (and what they wrote is
+    // visible to the caller without further synchronisation).
     for (auto& cb : callbacks) {
       try {
         cb();
       } catch (const std::exception& e) {
         spdlog::error("on-commit callback failed: {}", e.what());
+      } catch (...) {
+        spdlog::error("on-commit callback failed with a non-standard exception");
       }
     }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(std::move(results[i]));
   }
 
   StoreOptions opts_;

@@ -817,6 +817,8 @@ class SqliteStore final : public Store {
         s = fn(tx);
       } catch (const std::exception& e) {
         s = Internal(std::string("unexpected exception in read: ") + e.what());
+      } catch (...) {
+        s = Internal("unexpected non-standard exception in read");
       }
       (void)db->Exec("COMMIT");
     }
@@ -950,6 +952,8 @@ class SqliteStore final : public Store {
           s = (*batch[i]->fn)(tx);
         } catch (const std::exception& e) {
           s = Internal(std::string("unexpected exception in write: ") + e.what());
+        } catch (...) {
+          s = Internal("unexpected non-standard exception in write");
         }
       }
       if (s.ok()) {
@@ -961,6 +965,18 @@ class SqliteStore final : public Store {
         head_ = before;
       } else {
         for (auto& cb : tx.TakeOnCommit()) callbacks.push_back(std::move(cb));
+      }
+      if (sqlite3_get_autocommit(writer_db_.raw())) {
+        // SQLite rolled the whole transaction back, not just the statement
+        // (it may on SQLITE_FULL, IOERR, BUSY or NOMEM:
+        // https://www.sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction).
+        // The earlier functions' work is gone, and running the rest would
+        // autocommit each one outside the batch, so fail the whole batch.
+        head_ = batch_start;
+        spdlog::error("write transaction rolled back by SQLite: {}", s.message());
+        Status lost = Unavailable("write transaction rolled back: " + s.message());
+        for (auto* r : batch) r->promise.set_value(lost);
+        return;
       }
       results[i] = std::move(s);
     }

@@ -45,11 +45,16 @@ static Status FsyncPath(const std::string& path, int flags) {
   return Status::Ok();
 }
 
+// std::filesystem's throwing overloads are not used here: a stat() failure
+// other than "no such file" (EACCES, ELOOP, EIO…) would escape as
+// filesystem_error, and no exception may cross the module boundary.
+
 Result<std::string> BlobStore::Put(std::string_view bytes) {
   std::string sha = Sha256Hex(bytes);
   std::string path = PathFor(sha);
-  if (fs::exists(path)) return sha;
   std::error_code ec;
+  if (fs::exists(path, ec)) return sha;
+  if (ec) return Unavailable("cannot check blob " + sha + ": " + ec.message());
   std::string dir = fs::path(path).parent_path();
   fs::create_directories(dir, ec);
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
@@ -76,7 +81,10 @@ Result<std::string> BlobStore::Put(std::string_view bytes) {
   }
   ::close(fd);
   fs::rename(tmp, path, ec);
-  if (ec) return Unavailable("cannot store blob: " + ec.message());
+  if (ec) {
+    ::unlink(tmp.c_str());
+    return Unavailable("cannot store blob: " + ec.message());
+  }
   RETURN_IF_ERROR(FsyncPath(dir, O_RDONLY | O_DIRECTORY));
   return sha;
 }
@@ -91,7 +99,8 @@ Result<std::string> BlobStore::Get(std::string_view sha) const {
 }
 
 bool BlobStore::Exists(std::string_view sha) const {
-  return IsDigest(sha) && fs::exists(PathFor(sha));
+  std::error_code ec;
+  return IsDigest(sha) && fs::exists(PathFor(sha), ec) && !ec;
 }
 
 }  // namespace counterfoil::storage

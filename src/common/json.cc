@@ -20,6 +20,9 @@ FieldReader::FieldReader(const json::value& v, std::string base) : base_(std::mo
   if (!obj_) status_ = InvalidArgument("expected a JSON object", base_.empty() ? "/" : base_);
 }
 
+FieldReader::FieldReader(const json::object& o, std::string base)
+    : obj_(&o), base_(std::move(base)) {}
+
 std::string FieldReader::Pointer(std::string_view key) const {
   std::string p = base_;
   if (key.empty() || key[0] != '/') p += '/';

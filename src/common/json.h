@@ -40,6 +40,10 @@ class FieldReader {
   // `base` is the pointer of this object inside the whole document ("" for
   // the root, "/complainant" for a nested object), used in error fields.
   explicit FieldReader(const json::value& v, std::string base = "");
+  // Reads an object directly (without this overload an object argument would
+  // bind to a temporary json::value and dangle).
+  explicit FieldReader(const json::object& o, std::string base = "");
+  FieldReader(json::value&&, std::string = "") = delete;
 
   std::string String(std::string_view key, StringRules rules = {.min_len = 1});
   std::optional<std::string> OptString(std::string_view key, StringRules rules = {});

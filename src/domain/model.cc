@@ -372,6 +372,9 @@ json::object ToJson(const ProtectionProfile& v) {
   o["authorized_sellers"] = ToJsonArray(v.authorized_sellers);
   o["reference_images"] = ToJsonArray(v.reference_images);
   o["isbn_prefixes"] = ToJsonArray(v.isbn_prefixes);
+  if (!v.category_bans.empty()) o["category_bans"] = v.category_bans;
+  if (!v.suspicious_terms.empty()) o["suspicious_terms"] = ToJsonArray(v.suspicious_terms);
+  if (!v.piracy_terms.empty()) o["piracy_terms"] = ToJsonArray(v.piracy_terms);
   PutTime(o, "updated_at", v.updated_at);
   return o;
 }
@@ -389,6 +392,9 @@ void FromJson(const json::object& o, ProtectionProfile& v) {
   v.authorized_sellers = GetStrings(o, "authorized_sellers");
   v.reference_images = GetStrings(o, "reference_images");
   v.isbn_prefixes = GetStrings(o, "isbn_prefixes");
+  v.category_bans = GetArray(o, "category_bans");
+  v.suspicious_terms = GetStrings(o, "suspicious_terms");
+  v.piracy_terms = GetStrings(o, "piracy_terms");
   v.updated_at = GetTime(o, "updated_at");
 }
 

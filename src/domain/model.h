@@ -153,6 +153,12 @@ struct ProtectionProfile {
   std::vector<std::string> authorized_sellers;
   std::vector<std::string> reference_images;  // blob SHA-256s
   std::vector<std::string> isbn_prefixes;
+  // Platform-wide screening policy, kept on the operator's own organisation
+  // (kind platform): category bans ({id, categories[], terms[], reason}),
+  // suspicious terms ("replica", "1:1") and piracy terms ("pdf").
+  json::array category_bans;
+  std::vector<std::string> suspicious_terms;
+  std::vector<std::string> piracy_terms;
   Timestamp updated_at{};
 };
 

@@ -1101,7 +1101,8 @@ Result<CounterNotice> NoticeService::FileCounterNotice(const Principal& p,
     // penalty of perjury of good-faith belief of mistake, name, address,
     // phone, consent to jurisdiction.
     if (HasRegime(regime, "us_dmca")) {
-      FieldReader s(st ? json::value(*st) : json::value(json::object()), "/statements");
+      json::value statements = st ? json::value(*st) : json::value(json::object());
+      FieldReader s(statements, "/statements");
       s.True("good_faith_mistake",
              "a statement under penalty of perjury that the material was removed by mistake or "
              "misidentification (17 U.S.C. §512(g)(3)(C))");

@@ -37,6 +37,19 @@ std::optional<std::string> NormaliseIsbn(std::string_view raw) {
   return d;
 }
 
+// A price is a number, or {"amount": n, "currency": "USD"} as in the catalogue format.
+void ReadMoney(FieldReader& r, std::string_view key, double* amount, std::string* currency) {
+  const json::value* v = r.Find(key);
+  if (!v) return;
+  if (v->is_object()) {
+    std::string k(key);
+    *amount = r.Number("/" + k + "/amount");
+    if (auto c = r.OptString("/" + k + "/currency", {.min_len = 3, .max_len = 3})) *currency = *c;
+    return;
+  }
+  *amount = r.OptNumber(key).value_or(0);
+}
+
 bool CanManageOrg(const Principal& p, const std::string& org_id) {
   return p.IsAdmin() || p.CanActForOrg(org_id);
 }
@@ -54,7 +67,10 @@ Result<Right> RegistryService::CreateRight(const Principal& p, const json::value
   right.territories = r.StringArray("territories");
   right.expires_on = r.OptString("expires_on", {.max_len = 10}).value_or("");
   right.certificates = r.StringArray("certificates");
+  auto chosen_id = r.OptString("id", {.min_len = 1, .max_len = 128});
   RETURN_IF_ERROR(r.status());
+  if (chosen_id && !IsValidExternalId(*chosen_id))
+    return InvalidArgument("id: use letters, digits, . _ : -", "/id");
   right.type = *domain::ParseRightType(type);
   if (const json::array* classes = r.Array("nice_classes", false)) {
     for (size_t i = 0; i < classes->size(); ++i) {
@@ -82,8 +98,8 @@ Result<Right> RegistryService::CreateRight(const Principal& p, const json::value
       domain::Work work;
       work.title = w.String("title", {.min_len = 1, .max_len = 500});
       auto isbn = w.OptString("isbn", {.max_len = 20});
-      work.list_price = w.OptNumber("list_price").value_or(0);
       work.currency = w.OptString("currency", {.max_len = 3}).value_or("USD");
+      ReadMoney(w, "list_price", &work.list_price, &work.currency);
       RETURN_IF_ERROR(w.status());
       if (isbn && !isbn->empty()) {
         auto n = NormaliseIsbn(*isbn);
@@ -103,12 +119,15 @@ Result<Right> RegistryService::CreateRight(const Principal& p, const json::value
       return InvalidArgument("certificate not uploaded (POST /v1/blobs first)",
                              "/certificates/" + std::to_string(i));
   right.created_at = ctx_.Now();
-  right.id = NewId("rgt", right.created_at);
+  right.id = chosen_id ? *chosen_id : NewId("rgt", right.created_at);
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto org, tx.organisations().Find(right.org_id));
     if (!org || !domain::IsRightsHolderKind(org->kind))
       return InvalidArgument("no rights holder " + right.org_id, "/org_id");
-    RETURN_IF_ERROR(tx.rights().Insert(right));
+    Status ins = tx.rights().Insert(right);
+    if (ins.code() == StatusCode::kAlreadyExists)
+      return AlreadyExists("right " + right.id + " already exists", "/id");
+    RETURN_IF_ERROR(ins);
     return ctx_.Record(tx, p.Actor(), "right.registered", "right", right.id,
                        {{"org_id", right.org_id}, {"type", type}, {"description", domain::Describe(right)}});
   }));
@@ -206,6 +225,20 @@ Result<domain::ProtectionProfile> RegistryService::ParseProtection(const json::v
   pp.authorized_sellers = r.StringArray("authorized_sellers", false, 100000);
   pp.reference_images = r.StringArray("reference_images", false, 10000);
   pp.isbn_prefixes = r.StringArray("isbn_prefixes", false, 10000);
+  pp.suspicious_terms = r.StringArray("suspicious_terms", false, 10000);
+  pp.piracy_terms = r.StringArray("piracy_terms", false, 10000);
+  if (const json::array* bans = r.Array("category_bans", false)) {
+    for (size_t i = 0; i < bans->size(); ++i) {
+      std::string bb = base + "/category_bans/" + std::to_string(i);
+      FieldReader b((*bans)[i], bb);
+      b.String("id", {.min_len = 1, .max_len = 100});
+      b.StringArray("categories");
+      b.StringArray("terms");
+      b.OptString("reason", {.max_len = 500});
+      RETURN_IF_ERROR(b.status());
+    }
+    pp.category_bans = *bans;
+  }
   RETURN_IF_ERROR(r.status());
   for (size_t i = 0; i < pp.brand_terms.size(); ++i)
     if (pp.brand_terms[i].empty() || pp.brand_terms[i].size() > 200)
@@ -218,8 +251,8 @@ Result<domain::ProtectionProfile> RegistryService::ParseProtection(const json::v
       domain::Product prod;
       prod.name = pr.String("name", {.min_len = 1, .max_len = 300});
       prod.terms = pr.StringArray("terms");
-      prod.msrp = pr.OptNumber("msrp").value_or(0);
       prod.currency = pr.OptString("currency", {.max_len = 3}).value_or("USD");
+      ReadMoney(pr, "msrp", &prod.msrp, &prod.currency);
       RETURN_IF_ERROR(pr.status());
       if (prod.msrp < 0) return InvalidArgument("msrp must not be negative", pb + "/msrp");
       pp.products.push_back(std::move(prod));
@@ -258,7 +291,7 @@ Result<domain::ProtectionProfile> RegistryService::PutProtection(const Principal
   pp.updated_at = ctx_.Now();
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto org, tx.organisations().Find(org_id));
-    if (!org || !domain::IsRightsHolderKind(org->kind))
+    if (!org || !(domain::IsRightsHolderKind(org->kind) || org->kind == domain::OrgKind::kPlatform))
       return NotFound("rights holder " + org_id + " not found");
     RETURN_IF_ERROR(tx.protection().Upsert(pp));
     RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "protection.updated", "organisation", org_id,

@@ -1,0 +1,268 @@
+// The counterfoil command: the server and the operator's tools.
+//
+//   counterfoil serve --demo                    # demo marketplace on :8080
+//   counterfoil serve --config counterfoil.toml
+//   counterfoil user add --email a@b.c --name "A" --role reviewer --password-stdin
+//   counterfoil apikey create --user a@b.c
+//   counterfoil import catalog catalog.json
+//   counterfoil audit verify
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "api/app.h"
+#include "api/demo.h"
+#include "common/crypto.h"
+#include "service/catalog.h"
+#include "service/integration.h"
+
+namespace counterfoil {
+namespace {
+
+struct Common {
+  std::string config_file;
+  std::string data_dir;
+  std::string listen;
+};
+
+Result<service::Config> LoadConfig(const Common& c) {
+  service::Config cfg;
+  if (!c.config_file.empty()) RETURN_IF_ERROR(service::LoadConfigFile(c.config_file, cfg));
+  if (!c.data_dir.empty()) cfg.data_dir = c.data_dir;
+  if (!c.listen.empty()) cfg.listen = c.listen;
+  return cfg;
+}
+
+int Fail(const Status& s) {
+  std::cerr << "counterfoil: " << s.message() << "\n";
+  return 1;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound(path + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void PrintAccounts(const std::vector<api::DemoAccount>& accounts, const std::string& base) {
+  std::cout << "\nCounterfoil demo is running at " << base << "\n\n"
+            << "Console logins (password for all: " << accounts.front().password << ") and API keys:\n";
+  for (const auto& a : accounts)
+    std::cout << "  " << a.email << std::string(34 - std::min<size_t>(33, a.email.size()), ' ')
+              << a.api_key << std::string(26 - std::min<size_t>(25, a.api_key.size()), ' ')
+              << a.description << "\n";
+  std::cout << "\nTry: curl -s -H 'Authorization: Bearer cf_demo_reviewer' " << base
+            << "/v1/review/queue | python3 -m json.tool\n\n"
+            << std::flush;
+}
+
+int Serve(const Common& common, bool demo) {
+  auto cfg = LoadConfig(common);
+  if (!cfg.ok()) return Fail(cfg.status());
+  if (demo) {
+    // Seed a fresh data directory with 40 days of history, written with a
+    // clock that moves through it; then serve on the wall clock.
+    FakeClock clock(SystemClock::Default()->Now() - std::chrono::days(40));
+    auto seeding = api::App::Open(*cfg, &clock);
+    if (!seeding.ok()) return Fail(seeding.status());
+    auto seeded = api::SeedDemo(**seeding, clock);
+    if (!seeded.ok() && seeded.status().code() != StatusCode::kFailedPrecondition)
+      return Fail(seeded.status());
+    if (seeded.ok()) spdlog::info("seeded the demo marketplace into {}", cfg->data_dir);
+    else spdlog::info("{} already holds data; serving it", cfg->data_dir);
+  }
+  auto app = api::App::Open(*cfg, SystemClock::Default());
+  if (!app.ok()) return Fail(app.status());
+  // Block the stop signals before any thread starts so only sigwait sees them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  Status started = (*app)->Start();
+  if (!started.ok()) return Fail(started);
+  std::string host = cfg->listen.substr(0, cfg->listen.rfind(':'));
+  std::string base = "http://" + host + ":" + std::to_string((*app)->port());
+  spdlog::info("counterfoil serving {} on {} (data in {})", "API", base, cfg->data_dir);
+  if (demo) PrintAccounts(api::DemoAccounts(), base);
+  std::cout << "listening on " << base << std::endl;
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("signal {}: stopping", sig);
+  (*app)->Stop();
+  return 0;
+}
+
+}  // namespace
+}  // namespace counterfoil
+
+int main(int argc, char** argv) {
+  using namespace counterfoil;
+  InitCrypto();
+  CLI::App cli{"Counterfoil: IP protection for online marketplaces"};
+  cli.require_subcommand(1);
+  Common common;
+  auto add_common = [&common](CLI::App* c) {
+    c->add_option("--config", common.config_file, "TOML configuration file")->check(CLI::ExistingFile);
+    c->add_option("--data", common.data_dir, "data directory (default ./counterfoil-data)");
+  };
+
+  bool demo = false;
+  auto* serve = cli.add_subcommand("serve", "run the HTTP API and background jobs");
+  add_common(serve);
+  serve->add_option("--listen", common.listen, "host:port to listen on (default 127.0.0.1:8080)");
+  serve->add_flag("--demo", demo, "seed the demo marketplace into a fresh data directory");
+
+  auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
+  add_common(migrate);
+
+  auto* user = cli.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a user");
+  add_common(user_add);
+  std::string email, name, role, org, seller, marketplace, password;
+  bool password_stdin = false;
+  user_add->add_option("--email", email, "login email")->required();
+  user_add->add_option("--name", name, "display name")->required();
+  user_add->add_option("--role", role,
+                       "admin | reviewer | rights_holder | agent | seller | investigator | marketplace")
+      ->required();
+  user_add->add_option("--org", org, "organisation id");
+  user_add->add_option("--seller", seller, "seller id (role seller)");
+  user_add->add_option("--marketplace", marketplace, "marketplace id (roles seller, marketplace)");
+  user_add->add_flag("--password-stdin", password_stdin, "read a console password from stdin");
+
+  auto* apikey = cli.add_subcommand("apikey", "manage API keys");
+  apikey->require_subcommand(1);
+  auto* apikey_create = apikey->add_subcommand("create", "create an API key for a user");
+  add_common(apikey_create);
+  std::string key_user, key_name;
+  apikey_create->add_option("--user", key_user, "user email or id")->required();
+  apikey_create->add_option("--name", key_name, "what the key is for");
+
+  auto* import = cli.add_subcommand("import", "import a protection catalogue, listings or sellers");
+  import->require_subcommand(1);
+  std::string import_file;
+  bool no_create_sellers = false;
+  auto* import_catalog = import->add_subcommand("catalog", "protection catalogue JSON (DESIGN.md)");
+  add_common(import_catalog);
+  import_catalog->add_option("FILE", import_file)->required()->check(CLI::ExistingFile);
+  auto* import_listings = import->add_subcommand("listings", "listings, one JSON object per line");
+  add_common(import_listings);
+  import_listings->add_option("FILE", import_file)->required()->check(CLI::ExistingFile);
+  import_listings->add_flag("--no-create-sellers", no_create_sellers,
+                            "fail lines whose seller does not exist instead of creating it");
+  auto* import_sellers = import->add_subcommand("sellers", "sellers, one JSON object per line");
+  add_common(import_sellers);
+  import_sellers->add_option("FILE", import_file)->required()->check(CLI::ExistingFile);
+
+  auto* exp = cli.add_subcommand("export", "write every record as JSON lines");
+  add_common(exp);
+  std::string output;
+  exp->add_option("--output,-o", output, "file to write (default: standard output)");
+
+  auto* audit = cli.add_subcommand("audit", "audit log tools");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the hash chain of the audit log");
+  add_common(audit_verify);
+
+  auto* config = cli.add_subcommand("config", "configuration tools");
+  config->require_subcommand(1);
+  auto* config_default = config->add_subcommand("default", "print the default configuration file");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (*serve) return Serve(common, demo);
+  if (*config_default) {
+    std::cout << service::DefaultConfigToml();
+    return 0;
+  }
+
+  auto cfg = LoadConfig(common);
+  if (!cfg.ok()) return Fail(cfg.status());
+  spdlog::set_level(spdlog::level::warn);
+  auto app = api::App::Open(*cfg, SystemClock::Default());
+  if (!app.ok()) return Fail(app.status());
+  api::App& a = **app;
+  service::Principal sys = service::Principal::System();
+  sys.user_id = "cli";
+
+  if (*migrate) {
+    std::cout << "schema version " << a.store().SchemaVersion() << " (" << a.store().Describe() << ")\n";
+    return 0;
+  }
+  if (*user_add) {
+    json::object body{{"email", email}, {"name", name}, {"role", role}};
+    if (!org.empty()) body["org_id"] = org;
+    if (!seller.empty()) body["seller_id"] = seller;
+    if (!marketplace.empty()) body["marketplace_id"] = marketplace;
+    if (password_stdin) {
+      std::getline(std::cin, password);
+      body["password"] = password;
+    }
+    auto u = a.accounts().CreateUser(sys, body);
+    if (!u.ok()) return Fail(u.status());
+    std::cout << u->id << "\n";
+    return 0;
+  }
+  if (*apikey_create) {
+    std::string user_id = key_user;
+    if (key_user.find('@') != std::string::npos) {
+      Status s = a.store().Read([&](storage::Tx& tx) -> Status {
+        ASSIGN_OR_RETURN(auto u, tx.users().First(storage::Filter().Eq("email", key_user)));
+        if (!u) return NotFound("no user " + key_user);
+        user_id = u->id;
+        return Status::Ok();
+      });
+      if (!s.ok()) return Fail(s);
+    }
+    auto k = a.accounts().CreateApiKey(sys, json::object{{"user_id", user_id}, {"name", key_name}});
+    if (!k.ok()) return Fail(k.status());
+    std::cout << k->secret << "\n";
+    return 0;
+  }
+  if (*import_catalog || *import_listings || *import_sellers) {
+    auto text = ReadFile(import_file);
+    if (!text.ok()) return Fail(text.status());
+    Result<service::ImportSummary> sum =
+        *import_catalog ? service::ImportCatalog(a.ctx(), a.registry(), *text, import_file)
+        : *import_listings
+            ? service::ImportListings(a.ctx(), a.marketplace(), *text, import_file, !no_create_sellers)
+            : service::ImportSellers(a.ctx(), a.marketplace(), *text, import_file);
+    if (!sum.ok()) return Fail(sum.status());
+    for (const auto& e : sum->errors) std::cerr << e << "\n";
+    std::cout << "imported: " << sum->organisations << " organisations, " << sum->rights
+              << " rights, " << sum->profiles << " protection profiles, " << sum->images
+              << " reference images, " << sum->sellers << " sellers, " << sum->listings
+              << " listings; " << sum->errors.size() << " lines rejected\n";
+    return sum->errors.empty() ? 0 : 1;
+  }
+  if (*exp) {
+    std::ofstream file;
+    if (!output.empty()) {
+      file.open(output, std::ios::binary);
+      if (!file) return Fail(Unavailable(output + ": cannot write"));
+    }
+    auto n = service::ExportAll(a.store(), output.empty() ? std::cout : file);
+    if (!n.ok()) return Fail(n.status());
+    std::cerr << "exported " << *n << " records\n";
+    return 0;
+  }
+  if (*audit_verify) {
+    auto r = service::IntegrationService::VerifyAudit(a.store());
+    if (!r.ok()) return Fail(r.status());
+    if (r->first_broken_seq) {
+      std::cout << "audit chain BROKEN at entry " << r->first_broken_seq << ": " << r->problem << "\n";
+      return 1;
+    }
+    std::cout << "audit chain verified: " << r->entries << " entries\n";
+    return 0;
+  }
+  return 0;
+}

@@ -24,3 +24,23 @@ function(cf_test)
   target_include_directories(${CF_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR})
   gtest_discover_tests(${CF_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${CF_LABELS}")
 endfunction()
+
+# cf_fuzz(NAME json_fuzz SRCS json_fuzz.cc DEPS counterfoil::common CORPUS dir)
+#   With -DCOUNTERFOIL_BUILD_FUZZ=ON and clang: a libFuzzer binary (`make fuzz`).
+#   Otherwise: <NAME>_replay, the same target linked with tests/fuzz/standalone_driver.cc,
+#   registered with CTest (label "fuzz") to replay the corpus plus deterministic mutations.
+option(COUNTERFOIL_BUILD_FUZZ "Build libFuzzer targets (clang)" OFF)
+function(cf_fuzz)
+  cmake_parse_arguments(CF "" "NAME;CORPUS" "SRCS;DEPS" ${ARGN})
+  if(COUNTERFOIL_BUILD_FUZZ)
+    add_executable(${CF_NAME} ${CF_SRCS})
+    target_link_libraries(${CF_NAME} PRIVATE ${CF_DEPS})
+    target_compile_options(${CF_NAME} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${CF_NAME} PRIVATE -fsanitize=fuzzer)
+  elseif(COUNTERFOIL_BUILD_TESTS)
+    add_executable(${CF_NAME}_replay ${CF_SRCS} ${PROJECT_SOURCE_DIR}/tests/fuzz/standalone_driver.cc)
+    target_link_libraries(${CF_NAME}_replay PRIVATE ${CF_DEPS})
+    add_test(NAME ${CF_NAME} COMMAND ${CF_NAME}_replay ${CF_CORPUS} 20000)
+    set_tests_properties(${CF_NAME} PROPERTIES LABELS fuzz)
+  endif()
+endfunction()

@@ -189,6 +189,21 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
     const auto& req = parser_->get();
+    // RFC 9112 section 3.2: exactly one Host in HTTP/1.1, at most one before.
+    size_t hosts = req.count(bhttp::field::host);
+    if (hosts > 1 || (hosts == 0 && req.version() >= 11)) {
+      return WriteError(ProblemResponse(
+          InvalidArgument("an HTTP/1.1 request needs exactly one Host header").WithReason("malformed"),
+          std::string(req.target())));
+    }
+    // RFC 9112 section 6.3: when chunked is not the final transfer coding the
+    // body length is unknown, and guessing it is how requests get smuggled.
+    if (req.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked()) {
+      return WriteError(ProblemResponse(
+          InvalidArgument("unsupported Transfer-Encoding; only chunked is accepted")
+              .WithReason("malformed"),
+          std::string(req.target())));
+    }
     // RFC 9110 section 10.1.1: a client that sent "Expect: 100-continue"
     // waits for an interim response before sending the body.
     if (req.version() >= 11 && !parser_->is_done() &&

@@ -16,10 +16,14 @@
 //
 // Protocol errors never reach the handler; the server answers them with
 // problem+json and closes the connection:
-//   400 unparsable request or request target, 413 body larger than
+//   400 unparsable request or request target, missing or repeated Host,
+//   Transfer-Encoding other than chunked, conflicting Content-Length/
+//   Transfer-Encoding framing (request smuggling); 413 body larger than
 //   max_body_bytes, 431 header section larger than 64 KiB.
-// A handler that throws gets a 500 problem (the exception is logged), as does
-// a handler that returns a status outside 100..599. "Expect: 100-continue" is
+// (A bad percent escape in the target is a 400 too, but the connection stays
+// open: its framing is sound.) A handler that throws gets a 500 problem (the
+// exception is logged), as does a handler that returns a status outside
+// 200..599. "Expect: 100-continue" is
 // honoured. HEAD responses carry the headers of the GET response, no body.
 // Every response gets Content-Length, Date, Cache-Control: no-store and
 // X-Content-Type-Options: nosniff unless the handler set them.

@@ -247,7 +247,15 @@ TEST(Server, MalformedRequestIsA400ProblemAndTheConnectionCloses) {
   TestServer ts(router);
   for (std::string_view garbage :
        {"GARBAGE\r\n\r\n", "GET /x HTTP/9.9\r\n\r\n", "GET /x HTTP/1.1\r\nBad Header\r\n\r\n",
-        "POST /v1/notices HTTP/1.1\r\nContent-Length: nope\r\n\r\n"}) {
+        "POST /v1/notices HTTP/1.1\r\nHost: t\r\nContent-Length: nope\r\n\r\n",
+        "GET /x HTTP/1.1\r\n\r\n",                          // no Host
+        "GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",  // two Hosts
+        // Framing a proxy and this server could disagree on (request smuggling):
+        "POST /v1/notices HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /v1/notices HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\nxyz",
+        "POST /v1/notices HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n"
+        "\r\nabcd"}) {
     RawConnection c(ts.port());
     ASSERT_TRUE(c.Send(garbage));
     RawResponse r = c.ReadResponse();

@@ -1,10 +1,8 @@
 // libFuzzer target for the HTTP layer's own parsers of outside input: request
 // targets (path and query decoding), router matching of the raw path, and the
 // Cookie header. (Beast parses the HTTP framing and is fuzzed upstream.)
-//
-//   cmake -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCOUNTERFOIL_BUILD_FUZZ=ON \
-//     -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link" && cmake --build build/fuzz \
-//     --target http_message_fuzz && build/fuzz/src/api/http/http_message_fuzz -max_total_time=60
+// `make test` replays fuzz_corpus/ plus mutations (http_message_fuzz_replay);
+// the clang build (-DCOUNTERFOIL_BUILD_FUZZ=ON) makes the libFuzzer binary.
 #include <cstddef>
 #include <cstdint>
 #include <string>

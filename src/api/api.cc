@@ -456,16 +456,16 @@ void Api::Register() {
     return Response::Json(200, PageJson(out, [](const auto& v) { return View(v); }));
   });
   Add("GET", "/v1/sellers/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
-    ASSIGN_OR_RETURN(auto s, s_.marketplace.GetSeller(p, Param(req, "id")));
+    ASSIGN_OR_RETURN(auto s, s_.marketplace.GetSeller(p, Query(req, "marketplace_id"), Param(req, "id")));
     return Response::Json(200, View(s));
   });
   Add("GET", "/v1/sellers/{id}/strikes", [this](Request& req, const Principal& p) -> Result<Response> {
-    ASSIGN_OR_RETURN(auto out, s_.marketplace.ListStrikes(p, Param(req, "id")));
+    ASSIGN_OR_RETURN(auto out, s_.marketplace.ListStrikes(p, Query(req, "marketplace_id"), Param(req, "id")));
     return Response::Json(200, ListJson(out));
   });
   Add("POST", "/v1/sellers/{id}/reinstatement", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
-    ASSIGN_OR_RETURN(auto s, s_.marketplace.Reinstate(p, Param(req, "id"), body));
+    ASSIGN_OR_RETURN(auto s, s_.marketplace.Reinstate(p, Query(req, "marketplace_id"), Param(req, "id"), body));
     return Response::Json(200, View(s));
   });
   Add("POST", "/v1/listings/bulk", [this](Request& req, const Principal& p) -> Result<Response> {

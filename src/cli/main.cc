@@ -138,6 +138,16 @@ int main(int argc, char** argv) {
   user_add->add_option("--marketplace", marketplace, "marketplace id (roles seller, marketplace)");
   user_add->add_flag("--password-stdin", password_stdin, "read a console password from stdin");
 
+  auto* mkt = cli.add_subcommand("marketplace", "manage marketplaces");
+  mkt->require_subcommand(1);
+  auto* mkt_add = mkt->add_subcommand("add", "add a marketplace under one or more legal regimes");
+  add_common(mkt_add);
+  std::string mkt_id, mkt_name;
+  std::vector<std::string> mkt_regimes;
+  mkt_add->add_option("--id", mkt_id, "marketplace id (as listings name it)")->required();
+  mkt_add->add_option("--name", mkt_name, "display name")->required();
+  mkt_add->add_option("--regime", mkt_regimes, "cn_ecl | us_dmca | eu_dsa (repeatable)")->required();
+
   auto* apikey = cli.add_subcommand("apikey", "manage API keys");
   apikey->require_subcommand(1);
   auto* apikey_create = apikey->add_subcommand("create", "create an API key for a user");
@@ -209,6 +219,13 @@ int main(int argc, char** argv) {
     auto u = a.accounts().CreateUser(sys, body);
     if (!u.ok()) return Fail(u.status());
     std::cout << u->id << "\n";
+    return 0;
+  }
+  if (*mkt_add) {
+    auto m = a.marketplace().CreateMarketplace(
+        sys, json::object{{"id", mkt_id}, {"name", mkt_name}, {"regimes", ToJsonArray(mkt_regimes)}});
+    if (!m.ok()) return Fail(m.status());
+    std::cout << m->id << "\n";
     return 0;
   }
   if (*apikey_create) {

@@ -176,6 +176,14 @@ struct Marketplace {
 };
 
 enum class SellerStatus { kActive, kSuspended };
+// Seller ids are the marketplace's own and may repeat across marketplaces
+// ("nike-official" on two of them), so storage keys a seller by both.
+inline std::string SellerKey(std::string_view marketplace_id, std::string_view seller_id) {
+  std::string k(marketplace_id);
+  k += '/';
+  k += seller_id;
+  return k;
+}
 struct Seller {
   std::string id;  // the marketplace's seller id
   std::string marketplace_id;

@@ -302,7 +302,7 @@ Result<User> AccountService::CreateUser(const Principal& p, const json::value& b
       if (!m) return InvalidArgument("no marketplace " + u.marketplace_id, "/marketplace_id");
     }
     if (u.role == Role::kSeller) {
-      ASSIGN_OR_RETURN(auto s, tx.sellers().Find(u.seller_id));
+      ASSIGN_OR_RETURN(auto s, tx.sellers().Find(domain::SellerKey(u.marketplace_id, u.seller_id)));
       if (!s || s->marketplace_id != u.marketplace_id)
         return InvalidArgument("no seller " + u.seller_id + " on " + u.marketplace_id,
                                "/seller_id");

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -195,18 +196,18 @@ Result<ImportSummary> ImportListings(ServiceContext& ctx, MarketplaceService& ma
   ImportSummary sum;
   Principal sys = Principal::System();
   if (create_sellers) {
-    std::map<std::string, std::string> sellers;  // id -> marketplace
+    std::set<std::pair<std::string, std::string>> sellers;  // (id, marketplace)
     for (const auto& [line, s] : SplitLines(text)) {
       auto doc = ParseJson(s);
       if (!doc.ok() || !doc->is_object()) continue;  // reported by the listing pass
       std::string id = GetString(doc->as_object(), "seller_id");
       std::string m = GetString(doc->as_object(), "marketplace");
-      if (!id.empty() && !m.empty()) sellers.emplace(id, m);
+      if (!id.empty() && !m.empty()) sellers.emplace(id, m);  // NOLINT
     }
     std::string jsonl;
     RETURN_IF_ERROR(ctx.store().Read([&](Tx& tx) -> Status {
       for (const auto& [id, m] : sellers) {
-        ASSIGN_OR_RETURN(auto s, tx.sellers().Find(id));
+        ASSIGN_OR_RETURN(auto s, tx.sellers().Find(domain::SellerKey(m, id)));
         if (!s)
         {
           json::object o;

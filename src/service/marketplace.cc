@@ -129,7 +129,7 @@ Status MarketplaceService::UpsertSellerInTx(Tx& tx, const Principal& p, const st
     return PermissionDenied("you cannot push sellers to marketplace " + marketplace_id);
   ASSIGN_OR_RETURN(auto m, tx.marketplaces().Find(marketplace_id));
   if (!m) return InvalidArgument("no marketplace " + marketplace_id, "/marketplace");
-  ASSIGN_OR_RETURN(auto existing, tx.sellers().Find(id));
+  ASSIGN_OR_RETURN(auto existing, tx.sellers().Find(domain::SellerKey(marketplace_id, id)));
   Seller s;
   Timestamp now = ctx_.Now();
   if (existing) {
@@ -168,13 +168,32 @@ Result<Seller> MarketplaceService::UpsertSeller(const Principal& p, const std::s
   return s;
 }
 
-Result<Seller> MarketplaceService::GetSeller(const Principal& p, const std::string& id) {
+Result<Seller> MarketplaceService::ResolveSeller(Tx& tx, const Principal& p,
+                                                const std::string& marketplace_id,
+                                                const std::string& id) {
+  std::string m = !marketplace_id.empty() ? marketplace_id : p.marketplace_id;
+  if (!m.empty()) {
+    ASSIGN_OR_RETURN(auto s, tx.sellers().Find(domain::SellerKey(m, id)));
+    if (!s) return NotFound("seller " + id + " not found on " + m);
+    return *s;
+  }
+  ASSIGN_OR_RETURN(auto page, tx.sellers().List(Filter().Eq("seller_id", id), {.limit = 2}));
+  if (page.items.empty()) return NotFound("seller " + id + " not found");
+  if (page.items.size() > 1)
+    return InvalidArgument("seller id " + id + " exists on several marketplaces; pass marketplace_id",
+                           "marketplace_id");
+  return page.items.front();
+}
+
+Result<Seller> MarketplaceService::GetSeller(const Principal& p, const std::string& marketplace_id,
+                                             const std::string& id) {
   Seller s;
   RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(s, tx.sellers().Get(id));
+    ASSIGN_OR_RETURN(s, ResolveSeller(tx, p, marketplace_id, id));
     return Status::Ok();
   }));
-  bool allowed = p.IsStaff() || (p.role == Role::kSeller && p.seller_id == id) ||
+  bool allowed = p.IsStaff() ||
+                 (p.role == Role::kSeller && p.seller_id == id && p.marketplace_id == s.marketplace_id) ||
                  (p.role == Role::kMarketplace && p.marketplace_id == s.marketplace_id);
   if (!allowed) return NotFound("seller " + id + " not found");
   return s;
@@ -195,12 +214,13 @@ Result<storage::Page<Seller>> MarketplaceService::ListSellers(const Principal& p
   return out;
 }
 
-Result<std::vector<domain::Strike>> MarketplaceService::ListStrikes(const Principal& p,
-                                                                    const std::string& seller_id) {
-  ASSIGN_OR_RETURN(Seller s, GetSeller(p, seller_id));
+Result<std::vector<domain::Strike>> MarketplaceService::ListStrikes(
+    const Principal& p, const std::string& marketplace_id, const std::string& seller_id) {
+  ASSIGN_OR_RETURN(Seller s, GetSeller(p, marketplace_id, seller_id));
   std::vector<domain::Strike> out;
   RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto page, tx.strikes().List(Filter().Eq("seller_id", s.id),
+    ASSIGN_OR_RETURN(auto page, tx.strikes().List(Filter().Eq("seller_id", s.id).Eq(
+                                                      "marketplace_id", s.marketplace_id),
                                                   {.order_by = {"at"}, .limit = 1000}));
     out = std::move(page.items);
     return Status::Ok();
@@ -208,7 +228,8 @@ Result<std::vector<domain::Strike>> MarketplaceService::ListStrikes(const Princi
   return out;
 }
 
-Result<Seller> MarketplaceService::Reinstate(const Principal& p, const std::string& id,
+Result<Seller> MarketplaceService::Reinstate(const Principal& p, const std::string& marketplace_id,
+                                             const std::string& id,
                                              const json::value& body) {
   if (!p.IsAdmin()) return PermissionDenied("only an operator admin lifts a suspension");
   FieldReader r(body);
@@ -216,7 +237,7 @@ Result<Seller> MarketplaceService::Reinstate(const Principal& p, const std::stri
   RETURN_IF_ERROR(r.status());
   Seller s;
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(s, tx.sellers().Get(id));
+    ASSIGN_OR_RETURN(s, ResolveSeller(tx, p, marketplace_id, id));
     if (s.status != domain::SellerStatus::kSuspended)
       return FailedPrecondition("seller " + id + " is not suspended");
     s.status = domain::SellerStatus::kActive;
@@ -257,7 +278,7 @@ Status MarketplaceService::UpsertListingInTx(Tx& tx, const Principal& p, const s
     return PermissionDenied("you cannot push listings to marketplace " + marketplace_id);
   ASSIGN_OR_RETURN(auto m, tx.marketplaces().Find(marketplace_id));
   if (!m) return InvalidArgument("no marketplace " + marketplace_id, "/marketplace");
-  ASSIGN_OR_RETURN(auto seller, tx.sellers().Find(seller_id));
+  ASSIGN_OR_RETURN(auto seller, tx.sellers().Find(domain::SellerKey(marketplace_id, seller_id)));
   if (!seller || seller->marketplace_id != marketplace_id)
     return InvalidArgument("no seller " + seller_id + " on " + marketplace_id +
                                " (PUT /v1/sellers/{id} first)",

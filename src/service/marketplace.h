@@ -26,13 +26,19 @@ class MarketplaceService {
 
   Result<domain::Seller> UpsertSeller(const Principal& p, const std::string& id,
                                       const json::value& body);
-  Result<domain::Seller> GetSeller(const Principal& p, const std::string& id);
+  // `marketplace_id` may be empty: the principal's marketplace, else the only
+  // marketplace with that seller id (kInvalidArgument if several have it).
+  Result<domain::Seller> GetSeller(const Principal& p, const std::string& marketplace_id,
+                                   const std::string& id);
   Result<storage::Page<domain::Seller>> ListSellers(const Principal& p,
                                                     const std::string& marketplace_id,
                                                     const storage::PageRequest& page);
-  Result<std::vector<domain::Strike>> ListStrikes(const Principal& p, const std::string& seller_id);
+  Result<std::vector<domain::Strike>> ListStrikes(const Principal& p,
+                                                  const std::string& marketplace_id,
+                                                  const std::string& seller_id);
   // Admin: lift a suspension ({"reason": "…"}).
-  Result<domain::Seller> Reinstate(const Principal& p, const std::string& id,
+  Result<domain::Seller> Reinstate(const Principal& p, const std::string& marketplace_id,
+                                   const std::string& id,
                                    const json::value& body);
 
   // Creates or replaces a listing. A removed or blocked listing keeps its
@@ -59,6 +65,8 @@ class MarketplaceService {
                            const json::value& body, domain::Listing* out);
   Status UpsertSellerInTx(storage::Tx& tx, const Principal& p, const std::string& id,
                           const json::value& body, domain::Seller* out);
+  Result<domain::Seller> ResolveSeller(storage::Tx& tx, const Principal& p,
+                                       const std::string& marketplace_id, const std::string& id);
   ServiceContext& ctx_;
 };
 

@@ -825,7 +825,7 @@ Status NoticeService::RestoreInTx(Tx& tx, const std::string& actor, Notice& n,
   Timestamp now = ctx_.Now();
   ASSIGN_OR_RETURN(Marketplace m, tx.marketplaces().Get(n.marketplace_id));
   ASSIGN_OR_RETURN(Listing listing, tx.listings().Get(n.listing_id));
-  ASSIGN_OR_RETURN(domain::Seller seller, tx.sellers().Get(n.seller_id));
+  ASSIGN_OR_RETURN(domain::Seller seller, tx.sellers().Get(domain::SellerKey(n.marketplace_id, n.seller_id)));
   // A suspended seller's listings stay down; the notice is still closed as restored.
   if (listing.status == ListingStatus::kRemoved && listing.status_reason == "notice " + n.id &&
       seller.status == domain::SellerStatus::kActive) {
@@ -874,13 +874,14 @@ Status NoticeService::RestoreInTx(Tx& tx, const std::string& actor, Notice& n,
 
 Status NoticeService::SuspendIfRepeatInfringer(Tx& tx, const Marketplace& m,
                                                const std::string& seller_id) {
-  ASSIGN_OR_RETURN(domain::Seller seller, tx.sellers().Get(seller_id));
+  ASSIGN_OR_RETURN(domain::Seller seller, tx.sellers().Get(domain::SellerKey(m.id, seller_id)));
   if (seller.status == domain::SellerStatus::kSuspended) return Status::Ok();
   domain::RepeatInfringerPolicy policy = ctx_.RepeatInfringerFor(m);
   Timestamp now = ctx_.Now();
   ASSIGN_OR_RETURN(auto strikes,
                    tx.strikes().List(Filter()
                                          .Eq("seller_id", seller_id)
+                                         .Eq("marketplace_id", m.id)
                                          .Eq("voided", int64_t{0})
                                          .Ge("at", FormatTime(now - std::chrono::days(
                                                                         policy.strike_expiry_days))),
@@ -904,7 +905,7 @@ Status NoticeService::SuspendIfRepeatInfringer(Tx& tx, const Marketplace& m,
   storage::PageRequest page{.limit = 500};
   while (true) {
     ASSIGN_OR_RETURN(auto listings, tx.listings().List(
-                                        Filter().Eq("seller_id", seller_id).In(
+                                        Filter().Eq("seller_id", seller_id).Eq("marketplace_id", m.id).In(
                                             "status", {std::string("active"), std::string("restored")}),
                                         page));
     for (auto& l : listings.items) {

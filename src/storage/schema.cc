@@ -47,9 +47,9 @@ std::vector<Value> Schema<ProtectionProfile>::Values(const ProtectionProfile& v)
 }
 CF_ID(Marketplace, v.id)
 std::vector<Value> Schema<Marketplace>::Values(const Marketplace& v) { return {v.name}; }
-CF_ID(Seller, v.id)
+CF_ID(Seller, SellerKey(v.marketplace_id, v.id))
 std::vector<Value> Schema<Seller>::Values(const Seller& v) {
-  return {v.marketplace_id,
+  return {v.marketplace_id, v.id,
           std::string(v.status == SellerStatus::kActive ? "active" : "suspended")};
 }
 CF_ID(Listing, v.id)
@@ -93,7 +93,7 @@ std::vector<Value> Schema<Appeal>::Values(const Appeal& v) {
 }
 CF_ID(Strike, v.id)
 std::vector<Value> Schema<Strike>::Values(const Strike& v) {
-  return {v.seller_id, T(v.at), int64_t{v.voided ? 1 : 0}};
+  return {v.seller_id, v.marketplace_id, T(v.at), int64_t{v.voided ? 1 : 0}};
 }
 CF_ID(WebhookEndpoint, v.id)
 std::vector<Value> Schema<WebhookEndpoint>::Values(const WebhookEndpoint& v) {

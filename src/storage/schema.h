@@ -37,7 +37,7 @@ CF_SCHEMA(AgentAuthorisation, "authorisations", "agent_org_id", "principal_org_i
 CF_SCHEMA(Right, "rights", "org_id", "type", "verification")
 CF_SCHEMA(ProtectionProfile, "protection_profiles", "updated_at")
 CF_SCHEMA(Marketplace, "marketplaces", "name")
-CF_SCHEMA(Seller, "sellers", "marketplace_id", "status")
+CF_SCHEMA(Seller, "sellers", "marketplace_id", "seller_id", "status")
 CF_SCHEMA(Listing, "listings", "marketplace_id", "seller_id", "status", "updated_at")
 CF_SCHEMA(Notice, "notices", "marketplace_id", "complainant_org_id", "principal_org_id",
           "listing_id", "right_id", "seller_id", "state", "open_key", "priority", "review_due_at",
@@ -46,7 +46,7 @@ CF_SCHEMA(StatementOfReasons, "statements", "notice_id", "seller_id", "created_a
 CF_SCHEMA(CounterNotice, "counter_notices", "notice_id", "seller_id", "principal_org_id",
           "complainant_org_id", "state", "restore_at", "received_at")
 CF_SCHEMA(Appeal, "appeals", "notice_id", "seller_id", "complainant_org_id", "state", "filed_at")
-CF_SCHEMA(Strike, "strikes", "seller_id", "at", "voided")
+CF_SCHEMA(Strike, "strikes", "seller_id", "marketplace_id", "at", "voided")
 CF_SCHEMA(WebhookEndpoint, "webhooks", "owner_org_id", "marketplace_id")
 CF_SCHEMA(Delivery, "deliveries", "endpoint_id", "state", "next_attempt_at", "event_seq")
 CF_SCHEMA(Job, "jobs", "owner_org_id", "state", "created_at")

@@ -24,8 +24,10 @@ CREATE TABLE rights (id TEXT PRIMARY KEY, doc TEXT NOT NULL, org_id TEXT, type T
 CREATE INDEX rights_org ON rights(org_id);
 CREATE TABLE protection_profiles (id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at TEXT);
 CREATE TABLE marketplaces (id TEXT PRIMARY KEY, doc TEXT NOT NULL, name TEXT);
-CREATE TABLE sellers (id TEXT PRIMARY KEY, doc TEXT NOT NULL, marketplace_id TEXT, status TEXT);
+CREATE TABLE sellers (id TEXT PRIMARY KEY, doc TEXT NOT NULL, marketplace_id TEXT,
+  seller_id TEXT, status TEXT);
 CREATE INDEX sellers_marketplace ON sellers(marketplace_id);
+CREATE INDEX sellers_seller ON sellers(seller_id);
 CREATE TABLE listings (id TEXT PRIMARY KEY, doc TEXT NOT NULL, marketplace_id TEXT,
   seller_id TEXT, status TEXT, updated_at TEXT);
 CREATE INDEX listings_seller ON listings(seller_id);
@@ -53,8 +55,8 @@ CREATE INDEX counter_notices_notice ON counter_notices(notice_id);
 CREATE TABLE appeals (id TEXT PRIMARY KEY, doc TEXT NOT NULL, notice_id TEXT, seller_id TEXT,
   complainant_org_id TEXT, state TEXT, filed_at TEXT);
 CREATE INDEX appeals_state ON appeals(state, filed_at);
-CREATE TABLE strikes (id TEXT PRIMARY KEY, doc TEXT NOT NULL, seller_id TEXT, at TEXT,
-  voided INTEGER);
+CREATE TABLE strikes (id TEXT PRIMARY KEY, doc TEXT NOT NULL, seller_id TEXT,
+  marketplace_id TEXT, at TEXT, voided INTEGER);
 CREATE INDEX strikes_seller ON strikes(seller_id, at);
 CREATE TABLE webhooks (id TEXT PRIMARY KEY, doc TEXT NOT NULL, owner_org_id TEXT,
   marketplace_id TEXT);

@@ -8,13 +8,14 @@
 APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config git python3 curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libsqlite3-dev sqlite3 libssl-dev libsodium-dev libcli11-dev libtomlplusplus-dev \
-  libspdlog-dev libfmt-dev libzip-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libspdlog-dev libfmt-dev libzip-dev libgtest-dev libgmock-dev libbenchmark-dev \
+  clang libclang-rt-14-dev
 
 JOBS ?= $(shell nproc)
 DEMO_DATA ?= ./counterfoil-demo
 export CCACHE_DIR ?= $(CURDIR)/build/.ccache
 
-.PHONY: deps build test demo bench clean format
+.PHONY: deps build build-asan test demo bench fuzz clean format
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -42,6 +43,16 @@ bench: deps
 	cmake --preset release >/dev/null
 	cmake --build build/release -j $(JOBS)
 	./build/release/bench/notice_intake_benchmark
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCOUNTERFOIL_BUILD_FUZZ=ON -DCOUNTERFOIL_BUILD_TESTS=OFF \
+	  -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link" >/dev/null
+	cmake --build build/fuzz -j $(JOBS) --target json_fuzz csv_fuzz time_fuzz http_message_fuzz
+	for t in json csv time; do ./build/fuzz/src/common/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$t; done
+	./build/fuzz/src/api/http/http_message_fuzz -max_total_time=$(FUZZ_SECONDS) src/api/http/fuzz_corpus
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -13,6 +13,19 @@ using domain::Role;
 using storage::Filter;
 using storage::Tx;
 
+namespace {
+
+// A seller learns of a notice when it is decided against it, not while the
+// notice is being filed, reviewed or completed by the complainant.
+bool SellerMaySee(const std::string& type) {
+  static const std::vector<std::string> kHidden = {
+      "notice.received", "notice.information_requested", "notice.information_supplied",
+      "notice.withdrawn", "notice.lapsed"};
+  return std::find(kHidden.begin(), kHidden.end(), type) == kHidden.end();
+}
+
+}  // namespace
+
 Result<std::vector<domain::Event>> IntegrationService::Events(const Principal& p, int64_t after,
                                                               int limit) {
   storage::EventScope scope;
@@ -33,7 +46,7 @@ Result<std::vector<domain::Event>> IntegrationService::Events(const Principal& p
       ASSIGN_OR_RETURN(auto all, tx.EventsAfter(after, s, limit));
       for (auto& e : all)
         if (e.seller_id == p.seller_id && e.marketplace_id == p.marketplace_id &&
-            e.type.rfind("notice.received", 0) != 0)
+            SellerMaySee(e.type))
           out.push_back(std::move(e));
       return Status::Ok();
     }

@@ -433,6 +433,9 @@ static Result<std::vector<MarketplaceService::LineResult>> BulkUpsert(ServiceCon
 
 Result<std::vector<MarketplaceService::LineResult>> MarketplaceService::BulkUpsertListings(
     const Principal& p, std::string_view jsonl) {
+  // Refuse the caller as a whole, not line by line: only integrations push.
+  if (!p.IsAdmin() && p.role != Role::kMarketplace)
+    return PermissionDenied("listings are pushed by marketplace integrations");
   return BulkUpsert(ctx_, jsonl, 100000, [&](Tx& tx, const std::string& id, const json::value& doc) {
     return UpsertListingInTx(tx, p, id, doc, nullptr);
   });
@@ -440,6 +443,8 @@ Result<std::vector<MarketplaceService::LineResult>> MarketplaceService::BulkUpse
 
 Result<std::vector<MarketplaceService::LineResult>> MarketplaceService::BulkUpsertSellers(
     const Principal& p, std::string_view jsonl) {
+  if (!p.IsAdmin() && p.role != Role::kMarketplace)
+    return PermissionDenied("sellers are pushed by marketplace integrations");
   return BulkUpsert(ctx_, jsonl, 100000, [&](Tx& tx, const std::string& id, const json::value& doc) {
     return UpsertSellerInTx(tx, p, id, doc, nullptr);
   });

@@ -86,9 +86,11 @@ bool NoticeService::CanSee(const Principal& p, const Notice& n) {
     case Role::kAgent:
       return n.complainant_org_id == p.org_id;
     case Role::kSeller:
-      // A seller sees notices once they concern a decision it must know of.
+      // A seller sees notices once they concern a decision it must know of
+      // (the states List shows it): never one withdrawn or lapsed undecided.
       return n.seller_id == p.seller_id && n.marketplace_id == p.marketplace_id &&
-             !domain::IsOpen(n.state);
+             !domain::IsOpen(n.state) && n.state != NoticeState::kWithdrawn &&
+             n.state != NoticeState::kLapsed;
     case Role::kMarketplace:
       return n.marketplace_id == p.marketplace_id;
     default:
@@ -852,6 +854,17 @@ Status NoticeService::RestoreInTx(Tx& tx, const std::string& actor, Notice& n,
                                   {{"strike_id", strike->id}}));
     }
   }
+  // A restoration by other means (an appeal, a reversed fast-lane takedown)
+  // also ends a pending counter-notice clock: nothing is left to restore, and
+  // a later "action filed" must not revive the takedown.
+  if (!n.counter_notice_id.empty()) {
+    ASSIGN_OR_RETURN(auto cn, tx.counter_notices().Find(n.counter_notice_id));
+    if (cn && cn->state == CounterNoticeState::kPending) {
+      cn->state = CounterNoticeState::kRestored;
+      cn->closed_at = now;
+      RETURN_IF_ERROR(tx.counter_notices().Update(*cn));
+    }
+  }
   domain::StatementOfReasons s;
   s.marketplace_id = n.marketplace_id;
   s.notice_id = n.id;
@@ -1083,8 +1096,7 @@ Result<CounterNotice> NoticeService::FileCounterNotice(const Principal& p,
   CounterNotice cn;
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Notice n, tx.notices().Get(notice_id));
-    if (!p.IsAdmin() && (n.seller_id != p.seller_id || n.marketplace_id != p.marketplace_id))
-      return NotFound("notice " + notice_id + " not found");
+    if (!p.IsAdmin() && !CanSee(p, n)) return NotFound("notice " + notice_id + " not found");
     if (n.state != NoticeState::kAccepted)
       return FailedPrecondition("notice " + notice_id + " is " + std::string(domain::Name(n.state)) +
                                 "; a counter-notice answers an accepted takedown");

@@ -43,11 +43,22 @@ Result<std::vector<domain::Event>> IntegrationService::Events(const Principal& p
       storage::EventScope s;
       s.seller_id = p.seller_id;
       s.marketplace_id = p.marketplace_id;
-      ASSIGN_OR_RETURN(auto all, tx.EventsAfter(after, s, limit));
-      for (auto& e : all)
-        if (e.seller_id == p.seller_id && e.marketplace_id == p.marketplace_id &&
-            SellerMaySee(e.type))
+      // Hidden events are skipped, not counted: read on until the page is
+      // full or the feed ends, or a run of hidden events (a bulk upload
+      // against this seller) would stall a seller polling with `after`.
+      int64_t cursor = after;
+      while (static_cast<int>(out.size()) < limit) {
+        ASSIGN_OR_RETURN(auto batch, tx.EventsAfter(cursor, s, limit));
+        for (auto& e : batch) {
+          cursor = e.seq;
+          if (e.seller_id != p.seller_id || e.marketplace_id != p.marketplace_id ||
+              !SellerMaySee(e.type))
+            continue;
           out.push_back(std::move(e));
+          if (static_cast<int>(out.size()) == limit) break;
+        }
+        if (static_cast<int>(batch.size()) < limit) break;
+      }
       return Status::Ok();
     }
     if (p.IsRightsHolderSide() && p.visible_org_ids.size() > 1) {

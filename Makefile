@@ -13,7 +13,11 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config git python3 
 
 JOBS ?= $(shell nproc)
 DEMO_DATA ?= ./counterfoil-demo
-export CCACHE_DIR ?= $(CURDIR)/build/.ccache
+# ccache keys on paths relative to the checkout, so a fresh clone (as CI makes)
+# reuses what earlier builds on the same machine compiled.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
+export CCACHE_MAXSIZE ?= 5G
 
 .PHONY: deps build build-asan test demo bench fuzz clean format
 

@@ -250,6 +250,14 @@ void Api::Register() {
   // ------------------------------------------------------------ sessions
   AddOpen("POST", "/v1/sessions", [this](Request& req) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
+    if (const json::object* o = body.if_object()) {
+      std::string email = http::AsciiLower(GetString(*o, "email"));
+      double retry = 0;
+      if (!email.empty() && !login_limiter_.Allow("login:" + email, s_.ctx.Now(), &retry))
+        return Status(StatusCode::kResourceExhausted,
+                      "too many sign-in attempts for this account; retry in " +
+                          std::to_string(static_cast<int>(retry) + 1) + " s");
+    }
     ASSIGN_OR_RETURN(auto session, s_.accounts.Login(body));
     int64_t max_age = std::chrono::duration_cast<std::chrono::seconds>(
                           session.expires_at - s_.ctx.Now()).count();

@@ -60,6 +60,9 @@ class Api {
   http::Router router_;
   http::Metrics metrics_;
   http::RateLimiter limiter_;
+  // Sign-in attempts per email address: 10 at once, then one every 6 s, so
+  // passwords cannot be guessed quickly (each attempt also costs an Argon2id hash).
+  http::RateLimiter login_limiter_{1.0 / 6.0, 10};
 };
 
 // The OpenAPI 3.1 document served at /v1/openapi.json (api/openapi.json).

@@ -2,7 +2,7 @@
 // data directory: two marketplaces under different legal regimes, a brand
 // owner, a publisher, a coalition of publishers with members, an agency,
 // sellers with listings, and notices in every state of their lifecycle.
-// History is written with a clock that starts 40 days ago and moves forward,
+// History is written with a clock that starts 41 days ago and moves forward,
 // so deadlines, restorations and strikes are real outcomes of the services.
 #pragma once
 

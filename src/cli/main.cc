@@ -68,7 +68,7 @@ int Serve(const Common& common, bool demo) {
   if (demo) {
     // Seed a fresh data directory with 40 days of history, written with a
     // clock that moves through it; then serve on the wall clock.
-    FakeClock clock(SystemClock::Default()->Now() - std::chrono::days(40));
+    FakeClock clock(SystemClock::Default()->Now() - std::chrono::days(41));
     auto seeding = api::App::Open(*cfg, &clock);
     if (!seeding.ok()) return Fail(seeding.status());
     auto seeded = api::SeedDemo(**seeding, clock);

@@ -376,6 +376,9 @@ Result<Regime> RegimeFromJson(const boost::json::value& v, const Regime* base) {
 
   Regime r = base ? *base : Regime{};
   if (auto id = in.OptString("id", {.min_len = 1, .max_len = 100})) {
+    // An override keeps its regime's id, so the statutory floors checked
+    // by id cannot be escaped by renaming it.
+    if (base && *id != base->id) in.Fail("id", "an override cannot rename regime " + base->id);
     r.id = *id;
   } else if (!base && in.ok()) {
     in.Fail("id", "is required");
@@ -432,7 +435,7 @@ Result<Regime> RegimeFromJson(const boost::json::value& v, const Regime* base) {
 
   if (const boost::json::value* cv = in.Find("calendar")) {
     FieldReader c(*cv, "/calendar");
-    c.RejectUnknown({"holidays", "utc_offset"});
+    c.RejectUnknown({"holidays", "extra_holidays", "utc_offset"});
     std::vector<sys_days> holidays = r.calendar.holidays();
     std::chrono::minutes offset = r.calendar.utc_offset();
     if (c.Find("holidays")) {
@@ -448,6 +451,20 @@ Result<Regime> RegimeFromJson(const boost::json::value& v, const Regime* base) {
         }
       }
     }
+    // extra_holidays adds to the list (e.g. a company closure on top of the
+    // federal holidays); holidays replaces it.
+    if (c.Find("extra_holidays")) {
+      std::vector<std::string> dates = c.StringArray("extra_holidays", false, kMaxHolidays);
+      for (size_t i = 0; i < dates.size() && c.ok(); ++i) {
+        std::optional<sys_days> d = ParseIsoDate(dates[i]);
+        if (!d) {
+          c.Fail("extra_holidays/" + std::to_string(i),
+                 "\"" + dates[i].substr(0, 40) + "\" is not a date (expected YYYY-MM-DD)");
+        } else {
+          holidays.push_back(*d);
+        }
+      }
+    }
     if (auto text = c.OptString("utc_offset", {.min_len = 1, .max_len = 20})) {
       Result<std::chrono::minutes> off = ParseUtcOffset(*text);
       if (off.ok()) {
@@ -457,6 +474,8 @@ Result<Regime> RegimeFromJson(const boost::json::value& v, const Regime* base) {
       }
     }
     RETURN_IF_ERROR(c.status());
+    std::sort(holidays.begin(), holidays.end());
+    holidays.erase(std::unique(holidays.begin(), holidays.end()), holidays.end());
     r.calendar = BusinessCalendar(std::move(holidays), offset);
   }
 

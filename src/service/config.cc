@@ -1,5 +1,8 @@
 #include "service/config.h"
 
+#include "domain/policy.h"
+#include "domain/regime.h"
+
 #include <toml++/toml.h>
 
 #include <functional>
@@ -130,6 +133,20 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       RETURN_IF_ERROR(it->second(value, Where(path, value) + ": " + full));
     }
   }
+  // Check the policy and regime tables now, not at the first notice.
+  if (auto p = domain::RepeatInfringerPolicyFromJson(c.repeat_infringer); !p.ok())
+    return InvalidArgument(path + ": [policy.repeat_infringer] " + p.status().message());
+  if (auto p = domain::NotifierProgrammeFromJson(c.notifier_programme); !p.ok())
+    return InvalidArgument(path + ": [policy.notifier_programme] " + p.status().message());
+  for (const auto& kv : c.regimes) {
+    auto base = domain::BuiltInRegime(kv.key());
+    if (!base)
+      return InvalidArgument(path + ": [regimes." + std::string(kv.key()) +
+                             "] is not a built-in regime (cn_ecl, us_dmca, eu_dsa)");
+    if (auto r = domain::RegimeFromJson(kv.value(), &*base); !r.ok())
+      return InvalidArgument(path + ": [regimes." + std::string(kv.key()) + "] " +
+                             r.status().message());
+  }
   return Status::Ok();
 }
 
@@ -187,7 +204,8 @@ limit_days = 30
 # [regimes.us_dmca]
 # restore_after_days = 12
 # [regimes.us_dmca.calendar]
-# holidays = ["2026-12-24"]
+# extra_holidays = ["2026-12-24"]   # added to the US federal holidays
+#                                   # (holidays = [...] replaces the whole list)
 )";
 }
 

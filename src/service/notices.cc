@@ -722,6 +722,10 @@ Status NoticeService::AcceptInTx(Tx& tx, const std::string& actor, Notice& n,
   if (regime.counter_notice && !n.counter_notice_deadline) n.counter_notice_deadline.reset();
   n.appeal_deadline = domain::AppealDeadline(regime, now);
 
+  // One listing earns one strike: a notice accepted against a listing that is
+  // already down (another notice, a suspension) adds none.
+  bool was_online = listing.status == ListingStatus::kActive ||
+                    listing.status == ListingStatus::kRestored;
   listing.status = ListingStatus::kRemoved;
   listing.status_reason = "notice " + n.id;
   listing.version += 1;
@@ -756,14 +760,18 @@ Status NoticeService::AcceptInTx(Tx& tx, const std::string& actor, Notice& n,
   ASSIGN_OR_RETURN(s, WriteStatement(tx, s));
   n.statement_id = s.id;
 
-  domain::Strike strike;
-  strike.at = now;
-  strike.id = NewId("stk", now);
-  strike.seller_id = n.seller_id;
-  strike.marketplace_id = n.marketplace_id;
-  strike.notice_id = n.id;
-  RETURN_IF_ERROR(tx.strikes().Insert(strike));
-  n.strike_id = strike.id;
+  if (was_online) {
+    domain::Strike strike;
+    strike.at = now;
+    strike.id = NewId("stk", now);
+    strike.seller_id = n.seller_id;
+    strike.marketplace_id = n.marketplace_id;
+    strike.notice_id = n.id;
+    RETURN_IF_ERROR(tx.strikes().Insert(strike));
+    n.strike_id = strike.id;
+    RETURN_IF_ERROR(ctx_.Record(tx, actor, "strike.added", "seller", n.seller_id,
+                                {{"strike_id", strike.id}, {"notice_id", n.id}}));
+  }
 
   AddTimeline(n, actor, "accepted", reason);
   AddTimeline(n, "system", "listing_removed", "Listing " + n.listing_id + " removed");
@@ -774,8 +782,6 @@ Status NoticeService::AcceptInTx(Tx& tx, const std::string& actor, Notice& n,
                               {{"statement_id", s.id}, {"automated", automated}}));
   RETURN_IF_ERROR(ctx_.Record(tx, actor, "listing.removed", "listing", n.listing_id,
                               {{"notice_id", n.id}}));
-  RETURN_IF_ERROR(ctx_.Record(tx, actor, "strike.added", "seller", n.seller_id,
-                              {{"strike_id", strike.id}, {"notice_id", n.id}}));
   RETURN_IF_ERROR(EmitNotice(tx, n, "notice.accepted", {{"statement_id", s.id}}));
   RETURN_IF_ERROR(ctx_.Emit(tx, MakeEvent("listing.removed", now, n.marketplace_id,
                                           {n.complainant_org_id, n.principal_org_id}, n.seller_id,
@@ -891,14 +897,11 @@ Status NoticeService::SuspendIfRepeatInfringer(Tx& tx, const Marketplace& m,
   if (seller.status == domain::SellerStatus::kSuspended) return Status::Ok();
   domain::RepeatInfringerPolicy policy = ctx_.RepeatInfringerFor(m);
   Timestamp now = ctx_.Now();
-  ASSIGN_OR_RETURN(auto strikes,
-                   tx.strikes().List(Filter()
-                                         .Eq("seller_id", seller_id)
-                                         .Eq("marketplace_id", m.id)
-                                         .Eq("voided", int64_t{0})
-                                         .Ge("at", FormatTime(now - std::chrono::days(
-                                                                        policy.strike_expiry_days))),
-                                     {.limit = 1000}));
+  Filter active = Filter().Eq("seller_id", seller_id).Eq("marketplace_id", m.id).Eq(
+      "voided", int64_t{0});
+  if (policy.strike_expiry_days > 0)  // 0: strikes never expire
+    active.Ge("at", FormatTime(now - std::chrono::days(policy.strike_expiry_days)));
+  ASSIGN_OR_RETURN(auto strikes, tx.strikes().List(active, {.limit = 1000}));
   std::vector<Timestamp> at;
   for (const auto& s : strikes.items) at.push_back(s.at);
   if (!domain::ShouldSuspend(policy, at, now, false)) return Status::Ok();

@@ -792,13 +792,13 @@ TEST_P(StoreTest, UpdateOfAMissingIdIsNotFound) {
 TEST_P(StoreTest, UpsertInsertsThenReplaces) {
   Seller s = SampleSeller("s-1");
   CF_ASSERT_OK(store_->Write([&](Tx& tx) { return tx.sellers().Upsert(s); }));
-  EXPECT_EQ(Get<Seller>("s-1")->name, "Cheap Gadgets");
+  EXPECT_EQ(Get<Seller>(domain::SellerKey("mkt_1", "s-1"))->name, "Cheap Gadgets");
   s.name = "Renamed";
   s.status = SellerStatus::kActive;
   CF_ASSERT_OK(store_->Write([&](Tx& tx) { return tx.sellers().Upsert(s); }));
-  EXPECT_EQ(Get<Seller>("s-1")->name, "Renamed");
+  EXPECT_EQ(Get<Seller>(domain::SellerKey("mkt_1", "s-1"))->name, "Renamed");
   EXPECT_EQ(*Count<Seller>(), 1);
-  EXPECT_EQ(Ids<Seller>(Filter().Eq("status", "active")), std::vector<std::string>{"s-1"});
+  EXPECT_EQ(Ids<Seller>(Filter().Eq("status", "active")), std::vector<std::string>{domain::SellerKey("mkt_1", "s-1")});
   EXPECT_TRUE(Ids<Seller>(Filter().Eq("status", "suspended")).empty());
 }
 

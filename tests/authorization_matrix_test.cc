@@ -313,7 +313,7 @@ std::map<std::string, Expectation> AuthorizationMatrix::Table() {
         }}},
       {"GET /v1/review/queue", {"UOODDDDD", fixed("/v1/review/queue")}},
       {"GET /v1/statements/{id}", {"UOOOOOOO", fixed("/v1/statements/" + world_statement_)}},
-      {"GET /v1/counter-notices", {"UOOOOOOD", fixed("/v1/counter-notices")}},
+      {"GET /v1/counter-notices", {"UOOOOOOO", fixed("/v1/counter-notices")}},
       {"GET /v1/counter-notices/{id}",
        {"UOOOOOOO", fixed("/v1/counter-notices/" + world_counter_notice_)}},
       {"POST /v1/counter-notices/{id}/legal-action",
@@ -547,7 +547,7 @@ TEST_F(Tenancy, MarketplaceKeyStaysOnItsOwnMarketplace) {
   // Its own marketplace is the default.
   Reply own = Call("PUT", "/v1/listings/t-new-2", keys_.taobao,
                    json::object{{"seller_id", "s1"}, {"title", "Kettle"}});
-  EXPECT_EQ(own.status, 200) << own;
+  EXPECT_EQ(own.status, 201) << own;  // created
   EXPECT_EQ(own.Str("/marketplace_id"), "taobao");
   EXPECT_EQ(own.Str("/url"), "https://taobao.example/item/t-new-2");
 

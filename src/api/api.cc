@@ -72,7 +72,9 @@ json::object ListJson(const std::vector<T>& list) {
   return {{"items", std::move(items)}, {"next_cursor", nullptr}};
 }
 
-Response Created(const json::value& v, const std::string& location) {
+// By value: callers hand over the object they built (a const& parameter
+// would make a deep copy of it to convert it to a json::value).
+Response Created(json::value v, const std::string& location) {
   Response r = Response::Json(201, v);
   r.headers.emplace_back("Location", location);
   return r;
@@ -456,7 +458,7 @@ void Api::Register() {
   Add("PUT", "/v1/sellers/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
     ASSIGN_OR_RETURN(auto s, s_.marketplace.UpsertSeller(p, Param(req, "id"), body));
-    return Response::Json(200, View(s));
+    return Response::Json(s.created_at == s.updated_at ? 201 : 200, View(s));  // RFC 9110 §9.3.4
   });
   Add("GET", "/v1/sellers", [this, max_page](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto page, Paging(req, max_page));
@@ -495,7 +497,7 @@ void Api::Register() {
   Add("PUT", "/v1/listings/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
     ASSIGN_OR_RETURN(auto l, s_.marketplace.UpsertListing(p, Param(req, "id"), body));
-    return Response::Json(200, View(l));
+    return Response::Json(l.version == 1 ? 201 : 200, View(l));  // RFC 9110 §9.3.4
   });
   Add("GET", "/v1/listings", [this, max_page](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto page, Paging(req, max_page));
@@ -542,7 +544,7 @@ void Api::Register() {
     json::object o = View(n, p);
     o["receipt"] = "Notice " + n.id + " received at " + FormatTime(n.received_at) +
                    "; review due by " + FormatTime(n.review_due_at) + ".";
-    return Created(o, "/v1/notices/" + n.id);
+    return Created(std::move(o), "/v1/notices/" + n.id);
   });
   Add("GET", "/v1/notices", [this, max_page](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto page, Paging(req, max_page));

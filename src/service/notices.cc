@@ -120,8 +120,8 @@ Status NoticeService::EmitNotice(Tx& tx, const Notice& n, const std::string& typ
 
 // ------------------------------------------------------------------ intake
 
-Result<Notice> NoticeService::IntakeInTx(Tx& tx, const Principal& p, const json::value& body,
-                                         const std::string& source, const std::string& job_id) {
+Result<NoticeService::IntakeFields> NoticeService::ValidateIntake(const Principal& p,
+                                                                  const json::value& body) {
   if (!p.IsRightsHolderSide() && !p.IsAdmin())
     return PermissionDenied("notices are filed by rights holders and their agents");
   FieldReader r(body);
@@ -166,7 +166,23 @@ Result<Notice> NoticeService::IntakeInTx(Tx& tx, const Principal& p, const json:
     return Status(StatusCode::kPermissionDenied,
                   "you are not authorised to act for " + principal_org, "/on_behalf_of");
   }
+  return IntakeFields{std::move(listing_id), std::move(right_id), std::move(type),
+                      std::move(principal_org)};
+}
 
+Result<Notice> NoticeService::IntakeInTx(Tx& tx, const Principal& p, const json::value& body,
+                                         const std::string& source, const std::string& job_id) {
+  ASSIGN_OR_RETURN(IntakeFields fields, ValidateIntake(p, body));
+  return IntakeInTx(tx, p, body, fields, source, job_id);
+}
+
+Result<Notice> NoticeService::IntakeInTx(Tx& tx, const Principal& p, const json::value& body,
+                                         const IntakeFields& fields, const std::string& source,
+                                         const std::string& job_id) {
+  const std::string& listing_id = fields.listing_id;
+  const std::string& right_id = fields.right_id;
+  const std::string& type = fields.type;
+  const std::string& principal_org = fields.principal_org;
   ASSIGN_OR_RETURN(auto listing, tx.listings().Find(listing_id));
   if (!listing) return InvalidArgument("listing " + listing_id + " does not exist", "/listing_id");
   ASSIGN_OR_RETURN(auto right, tx.rights().Find(right_id));
@@ -260,9 +276,12 @@ Result<Notice> NoticeService::IntakeInTx(Tx& tx, const Principal& p, const json:
 }
 
 Result<Notice> NoticeService::File(const Principal& p, const json::value& body, std::string source) {
+  // The checks that need no database run here, on the caller's thread, so
+  // that the store's single writer only does the part that must be serialised.
+  ASSIGN_OR_RETURN(IntakeFields fields, ValidateIntake(p, body));
   Notice n;
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(n, IntakeInTx(tx, p, body, source, ""));
+    ASSIGN_OR_RETURN(n, IntakeInTx(tx, p, body, fields, source, ""));
     return Status::Ok();
   }));
   return n;
@@ -514,6 +533,7 @@ Status NoticeService::RunJob(const std::string& job_id) {
   {
     Status s = ctx_.store().Read([&](Tx& tx) -> Status {
       ASSIGN_OR_RETURN(domain::User u, tx.users().Get(job.created_by));
+      if (u.disabled) return PermissionDenied("the uploader's account is disabled");
       p.user_id = u.id;
       p.role = u.role;
       p.org_id = u.org_id;
@@ -879,7 +899,11 @@ Status NoticeService::RestoreInTx(Tx& tx, const std::string& actor, Notice& n,
   s.seller_id = n.seller_id;
   s.decision = "restoration";
   s.restriction = "The earlier removal is lifted; the listing is online again.";
+  s.territorial_scope = "All territories served by " + m.name;
   s.facts = why;
+  if (auto regime = ctx_.RegimeFor(m); regime.ok()) s.legal_ground = regime->legal_basis;
+  s.terms_ground = "Marketplace terms: listings must not infringe intellectual property rights.";
+  s.redress = {"Judicial redress before the competent courts."};
   s.decided_by = actor;
   ASSIGN_OR_RETURN(s, WriteStatement(tx, s));
   n.state = NoticeState::kRestored;
@@ -1206,8 +1230,8 @@ Result<storage::Page<CounterNotice>> NoticeService::ListCounterNotices(
       break;
     }
     case Role::kAgent: f.Eq("complainant_org_id", p.org_id); break;
-    case Role::kSeller: f.Eq("seller_id", p.seller_id); break;
-    case Role::kMarketplace: return PermissionDenied("counter-notices are not listed for integrations");
+    case Role::kSeller: f.Eq("seller_id", p.seller_id).Eq("marketplace_id", p.marketplace_id); break;
+    case Role::kMarketplace: f.Eq("marketplace_id", p.marketplace_id); break;
   }
   if (!state.empty()) {
     if (state != "pending" && state != "action_filed" && state != "restored")
@@ -1342,7 +1366,7 @@ Result<storage::Page<domain::Appeal>> NoticeService::ListAppeals(const Principal
                                                                  const std::string& state,
                                                                  const storage::PageRequest& page) {
   Filter f;
-  if (p.role == Role::kSeller) f.Eq("seller_id", p.seller_id);
+  if (p.role == Role::kSeller) f.Eq("seller_id", p.seller_id).Eq("marketplace_id", p.marketplace_id);
   else if (p.IsRightsHolderSide()) f.Eq("complainant_org_id", p.org_id);
   else if (!p.IsStaff()) return PermissionDenied("appeals are listed for staff, sellers and complainants");
   if (!state.empty()) {
@@ -1406,6 +1430,10 @@ Result<domain::Appeal> NoticeService::DecideAppeal(const Principal& p, const std
     s.restriction = outcome == "upheld" ? "The original decision stands."
                                         : "The original decision is reversed.";
     s.facts = "Internal complaint " + id + " by the " + a.appellant + " was decided by a person: " + reasons;
+    ASSIGN_OR_RETURN(Marketplace am, tx.marketplaces().Get(a.marketplace_id));
+    s.territorial_scope = "All territories served by " + am.name;
+    if (auto regime = ctx_.RegimeFor(am); regime.ok()) s.legal_ground = regime->legal_basis;
+    s.terms_ground = "Marketplace terms: listings must not infringe intellectual property rights.";
     s.decided_by = p.user_id;
     s.redress = {"Out-of-court dispute settlement before a certified body (DSA art. 21).",
                  "Judicial redress before the competent courts."};

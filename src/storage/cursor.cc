@@ -18,7 +18,7 @@ std::string EncodeCursor(const std::vector<Value>& values) {
 }
 
 Result<std::vector<Value>> DecodeCursor(std::string_view cursor) {
-  auto bad = [] { return InvalidArgument("malformed pagination cursor", "after"); };
+  auto bad = [] { return InvalidArgument("malformed pagination cursor", "cursor"); };
   if (cursor.size() % 2 != 0 || cursor.size() > 8192) return bad();
   std::string raw;
   raw.reserve(cursor.size() / 2);

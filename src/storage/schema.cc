@@ -83,12 +83,12 @@ std::vector<Value> Schema<StatementOfReasons>::Values(const StatementOfReasons& 
 }
 CF_ID(CounterNotice, v.id)
 std::vector<Value> Schema<CounterNotice>::Values(const CounterNotice& v) {
-  return {v.notice_id,         v.seller_id, v.principal_org_id,  v.complainant_org_id,
+  return {v.notice_id,         v.seller_id, v.marketplace_id, v.principal_org_id,  v.complainant_org_id,
           std::string(Name(v.state)), T(v.restore_at), T(v.received_at)};
 }
 CF_ID(Appeal, v.id)
 std::vector<Value> Schema<Appeal>::Values(const Appeal& v) {
-  return {v.notice_id, v.seller_id, v.complainant_org_id, std::string(Name(v.state)),
+  return {v.notice_id, v.seller_id, v.marketplace_id, v.complainant_org_id, std::string(Name(v.state)),
           T(v.filed_at)};
 }
 CF_ID(Strike, v.id)

@@ -43,9 +43,10 @@ CF_SCHEMA(Notice, "notices", "marketplace_id", "complainant_org_id", "principal_
           "listing_id", "right_id", "seller_id", "state", "open_key", "priority", "review_due_at",
           "received_at", "job_id", "decided_at", "info_deadline", "post_review_pending")
 CF_SCHEMA(StatementOfReasons, "statements", "notice_id", "seller_id", "created_at")
-CF_SCHEMA(CounterNotice, "counter_notices", "notice_id", "seller_id", "principal_org_id",
+CF_SCHEMA(CounterNotice, "counter_notices", "notice_id", "seller_id", "marketplace_id", "principal_org_id",
           "complainant_org_id", "state", "restore_at", "received_at")
-CF_SCHEMA(Appeal, "appeals", "notice_id", "seller_id", "complainant_org_id", "state", "filed_at")
+CF_SCHEMA(Appeal, "appeals", "notice_id", "seller_id", "marketplace_id", "complainant_org_id", "state",
+          "filed_at")
 CF_SCHEMA(Strike, "strikes", "seller_id", "marketplace_id", "at", "voided")
 CF_SCHEMA(WebhookEndpoint, "webhooks", "owner_org_id", "marketplace_id")
 CF_SCHEMA(Delivery, "deliveries", "endpoint_id", "state", "next_attempt_at", "event_seq")

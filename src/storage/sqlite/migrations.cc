@@ -48,12 +48,12 @@ CREATE TABLE statements (id TEXT PRIMARY KEY, doc TEXT NOT NULL, notice_id TEXT,
 CREATE INDEX statements_notice ON statements(notice_id);
 CREATE INDEX statements_seller ON statements(seller_id);
 CREATE TABLE counter_notices (id TEXT PRIMARY KEY, doc TEXT NOT NULL, notice_id TEXT,
-  seller_id TEXT, principal_org_id TEXT, complainant_org_id TEXT, state TEXT,
+  seller_id TEXT, marketplace_id TEXT, principal_org_id TEXT, complainant_org_id TEXT, state TEXT,
   restore_at TEXT, received_at TEXT);
 CREATE INDEX counter_notices_due ON counter_notices(state, restore_at);
 CREATE INDEX counter_notices_notice ON counter_notices(notice_id);
 CREATE TABLE appeals (id TEXT PRIMARY KEY, doc TEXT NOT NULL, notice_id TEXT, seller_id TEXT,
-  complainant_org_id TEXT, state TEXT, filed_at TEXT);
+  marketplace_id TEXT, complainant_org_id TEXT, state TEXT, filed_at TEXT);
 CREATE INDEX appeals_state ON appeals(state, filed_at);
 CREATE TABLE strikes (id TEXT PRIMARY KEY, doc TEXT NOT NULL, seller_id TEXT,
   marketplace_id TEXT, at TEXT, voided INTEGER);

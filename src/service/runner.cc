@@ -9,15 +9,18 @@ void JobRunner::Start() {
     std::lock_guard lock(mu_);
     stopping_ = false;
   }
-  thread_ = std::thread([this] {
+  auto loop = [this](void (JobRunner::*pass)()) {
+    uint64_t seen = 0;
     while (true) {
-      RunOnce();
+      (this->*pass)();
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, tick_, [&] { return stopping_ || poked_; });
+      cv_.wait_for(lock, tick_, [&] { return stopping_ || pokes_ != seen; });
       if (stopping_) return;
-      poked_ = false;
+      seen = pokes_;
     }
-  });
+  };
+  thread_ = std::thread(loop, &JobRunner::RunDeadlinesAndJobs);
+  delivery_thread_ = std::thread(loop, &JobRunner::RunDeliveries);
 }
 
 void JobRunner::Stop() {
@@ -27,18 +30,24 @@ void JobRunner::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (delivery_thread_.joinable()) delivery_thread_.join();
 }
 
 void JobRunner::Poke() {
   {
     std::lock_guard lock(mu_);
-    poked_ = true;
+    ++pokes_;
   }
   cv_.notify_all();
 }
 
 void JobRunner::RunOnce() {
-  std::lock_guard pass(pass_mu_);
+  RunDeadlinesAndJobs();
+  RunDeliveries();
+}
+
+void JobRunner::RunDeadlinesAndJobs() {
+  std::lock_guard pass(deadline_mu_);
   auto due = notices_.RunDue();
   if (!due.ok()) spdlog::error("deadline job: {}", due.status().ToString());
   else if (due->restored || due->lapsed)
@@ -50,6 +59,10 @@ void JobRunner::RunOnce() {
       if (!s.ok()) spdlog::error("job {}: {}", id, s.ToString());
     }
   }
+}
+
+void JobRunner::RunDeliveries() {
+  std::lock_guard pass(delivery_mu_);
   auto sent = integration_.DeliverDue();
   if (!sent.ok()) spdlog::error("webhook outbox: {}", sent.status().ToString());
 }

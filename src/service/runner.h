@@ -1,6 +1,7 @@
 // The in-process background jobs of `counterfoil serve`: the deadline job
-// (restorations, lapsed information requests), the webhook outbox and the
-// bulk-notice jobs. One thread; it wakes every `job_tick_ms` or when poked.
+// (restorations, lapsed information requests) and the bulk-notice jobs on one
+// thread, the webhook outbox on another (so a slow receiver never delays a
+// legal deadline). Both wake every `job_tick_ms` or when poked.
 //
 //   JobRunner runner(notices, integration, tick);
 //   runner.Start();
@@ -28,17 +29,21 @@ class JobRunner {
   void Poke();   // run a pass soon
   // One pass of every job, on the calling thread (tests use this with a FakeClock).
   void RunOnce();
+  void RunDeadlinesAndJobs();
+  void RunDeliveries();
 
  private:
   NoticeService& notices_;
   IntegrationService& integration_;
   std::chrono::milliseconds tick_;
   std::mutex mu_;
-  std::mutex pass_mu_;  // one pass at a time
+  std::mutex deadline_mu_;  // one deadline pass at a time
+  std::mutex delivery_mu_;  // one delivery pass at a time
   std::condition_variable cv_;
-  bool poked_ = false;     // GUARDED_BY(mu_)
+  uint64_t pokes_ = 0;     // GUARDED_BY(mu_)
   bool stopping_ = false;  // GUARDED_BY(mu_)
   std::thread thread_;
+  std::thread delivery_thread_;
 };
 
 }  // namespace counterfoil::service

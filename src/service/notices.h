@@ -112,8 +112,22 @@ class NoticeService {
   static bool CanSee(const Principal& p, const domain::Notice& n);
 
  private:
+  // What intake takes from the body once it has passed the checks that need
+  // no database (fields, sizes, the principal's authority to file).
+  struct IntakeFields {
+    std::string listing_id;
+    std::string right_id;
+    std::string type;
+    std::string principal_org;  // the rights holder the notice is filed for
+  };
+  // The database-free half of intake; IntakeInTx's errors for a bad body.
+  Result<IntakeFields> ValidateIntake(const Principal& p, const json::value& body);
+  // ValidateIntake, then the half that reads and writes the store.
   Result<domain::Notice> IntakeInTx(storage::Tx& tx, const Principal& p, const json::value& body,
                                     const std::string& source, const std::string& job_id);
+  Result<domain::Notice> IntakeInTx(storage::Tx& tx, const Principal& p, const json::value& body,
+                                    const IntakeFields& fields, const std::string& source,
+                                    const std::string& job_id);
   Status AcceptInTx(storage::Tx& tx, const std::string& actor, domain::Notice& n,
                     const std::string& reason, bool automated);
   Status RejectInTx(storage::Tx& tx, const std::string& actor, domain::Notice& n,

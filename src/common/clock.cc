@@ -7,10 +7,35 @@ namespace counterfoil {
 
 using namespace std::chrono;
 
+namespace {
+
+// Writes `v` as exactly `width` decimal digits (zero-padded) at `out`.
+void PutDigits(char* out, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
+}  // namespace
+
 std::string FormatTime(Timestamp t) {
   auto day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> tod{t - day};
+  // Every stored document and audit entry carries several timestamps, so
+  // the common case (years 0000-9999) is formatted without snprintf.
+  if (int year = int(ymd.year()); year >= 0 && year <= 9999) {
+    char fixed[] = "0000-00-00T00:00:00.000Z";
+    PutDigits(fixed, static_cast<unsigned>(year), 4);
+    PutDigits(fixed + 5, unsigned(ymd.month()), 2);
+    PutDigits(fixed + 8, unsigned(ymd.day()), 2);
+    PutDigits(fixed + 11, static_cast<unsigned>(tod.hours().count()), 2);
+    PutDigits(fixed + 14, static_cast<unsigned>(tod.minutes().count()), 2);
+    PutDigits(fixed + 17, static_cast<unsigned>(tod.seconds().count()), 2);
+    PutDigits(fixed + 20, static_cast<unsigned>(tod.subseconds().count()), 3);
+    return std::string(fixed, sizeof fixed - 1);
+  }
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", int(ymd.year()),
                 unsigned(ymd.month()), unsigned(ymd.day()), long(tod.hours().count()),
@@ -55,7 +80,7 @@ Result<Timestamp> ParseTime(std::string_view s) {
     return InvalidArgument("not an RFC 3339 timestamp: \"" + std::string(s.substr(0, 64)) + "\"");
   };
   size_t pos = 0;
-  int y, mo, d;
+  int y = 0, mo = 0, d = 0;  // set by ReadInt before use (GCC cannot tell)
   if (!ReadInt(s, pos, 4, y) || !Expect(s, pos, '-') || !ReadInt(s, pos, 2, mo) ||
       !Expect(s, pos, '-') || !ReadInt(s, pos, 2, d))
     return bad();

@@ -26,8 +26,17 @@ std::string HexEncode(std::string_view bytes) {
 }
 
 std::string Sha256Raw(std::string_view bytes) {
+  // OpenSSL 3's one-shot SHA256() looks the algorithm up in the provider
+  // store (EVP_MD_fetch, under a global read lock) on every call; API key
+  // checks and the audit chain hash on every request, so fetch it once.
+  // EVP_MD objects are immutable and safe to share between threads.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
+  unsigned int len = 0;
+  if (kSha256 == nullptr ||
+      !EVP_Digest(bytes.data(), bytes.size(), md, &len, kSha256, nullptr)) {
+    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
+  }
   return std::string(reinterpret_cast<char*>(md), sizeof md);
 }
 

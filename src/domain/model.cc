@@ -104,15 +104,18 @@ std::optional<Timestamp> GetOptTime(const json::object& o, std::string_view k) {
   if (!r.ok()) return std::nullopt;
   return *r;
 }
+// Copies into the default memory resource, whatever `o` was parsed into: a
+// document may be parsed into a short-lived arena (storage's Decode does),
+// and nothing FromJson keeps may point into it.
 json::object GetObject(const json::object& o, std::string_view k) {
   auto it = o.find(k);
   if (it == o.end() || !it->value().is_object()) return {};
-  return it->value().get_object();
+  return json::object(it->value().get_object(), json::storage_ptr());
 }
 json::array GetArray(const json::object& o, std::string_view k) {
   auto it = o.find(k);
   if (it == o.end() || !it->value().is_array()) return {};
-  return it->value().get_array();
+  return json::array(it->value().get_array(), json::storage_ptr());
 }
 template <typename E, size_t N>
 E GetEnum(const json::object& o, std::string_view k,
@@ -486,8 +489,11 @@ void FromJson(const json::object& o, Listing& v) {
   v.updated_at = GetTime(o, "updated_at");
 }
 
-json::object ToJson(const Notice& v) {
-  json::object o;
+json::object ToJson(const Notice& v, json::storage_ptr sp) {
+  json::object o(sp);
+  // Room for every member and the two the API view adds (links, receipt):
+  // no rehashing while the object is built, on every notice stored or shown.
+  o.reserve(36);
   o["id"] = v.id;
   o["marketplace_id"] = v.marketplace_id;
   o["complainant_org_id"] = v.complainant_org_id;
@@ -520,9 +526,9 @@ json::object ToJson(const Notice& v) {
   o["statement_id"] = v.statement_id;
   o["counter_notice_id"] = v.counter_notice_id;
   o["strike_id"] = v.strike_id;
-  json::array tl;
+  json::array tl(sp);
   for (const auto& e : v.timeline) {
-    json::object t;
+    json::object t(sp);
     PutTime(t, "at", e.at);
     t["actor"] = e.actor;
     t["action"] = e.action;
@@ -714,8 +720,9 @@ void FromJson(const json::object& o, Strike& v) {
   v.voided_reason = GetString(o, "voided_reason");
 }
 
-json::object ToJson(const Event& v) {
-  json::object o;
+json::object ToJson(const Event& v, json::storage_ptr sp) {
+  json::object o(sp);
+  o.reserve(9);
   o["seq"] = v.seq;
   o["id"] = v.id;
   o["type"] = v.type;

@@ -439,12 +439,14 @@ json::object ToJson(const ProtectionProfile& v);
 json::object ToJson(const Marketplace& v);
 json::object ToJson(const Seller& v);
 json::object ToJson(const Listing& v);
-json::object ToJson(const Notice& v);
+// `sp`: where the document is built, e.g. a monotonic_resource when it is
+// only serialised and dropped.
+json::object ToJson(const Notice& v, json::storage_ptr sp = {});
 json::object ToJson(const StatementOfReasons& v);
 json::object ToJson(const CounterNotice& v);
 json::object ToJson(const Appeal& v);
 json::object ToJson(const Strike& v);
-json::object ToJson(const Event& v);
+json::object ToJson(const Event& v, json::storage_ptr sp = {});
 json::object ToJson(const WebhookEndpoint& v);
 json::object ToJson(const Delivery& v);
 json::object ToJson(const Job& v);

@@ -215,9 +215,20 @@ struct StoreOptions {
   bool synchronous_full = true;  // fsync on every commit (durable); off only in benchmarks' baseline
 };
 
+// Counters of a group-committing writer since the store was opened; the mean
+// group size is `writes / commits`. Benchmarks and metrics read them.
+struct WriteStats {
+  int64_t commits = 0;      // durable transactions committed (one fsync each)
+  int64_t writes = 0;       // Write() functions those transactions carried
+  int64_t batch_ns = 0;     // writer time from BEGIN to durable COMMIT, summed
+  int64_t commit_ns = 0;    // of which in COMMIT (writing and syncing the log)
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+  // Thread-safe; a backend without a group-committing writer reports zeros.
+  virtual WriteStats Stats() const { return {}; }
   // Runs fn in a write transaction; returns fn's error (after rolling its
   // changes back) or the commit's. OK means durable. Thread-safe; blocks.
   virtual Status Write(const std::function<Status(Tx&)>& fn) = 0;

@@ -5,10 +5,16 @@
 // of reader connections for Read(). WAL mode lets readers run beside the
 // writer; synchronous=FULL makes every COMMIT durable across power loss
 // (https://www.sqlite.org/pragma.html#pragma_synchronous).
+//
+// The writer is the serial path every write waits on, so it does as little
+// as it can: the statement journal behind each Write() function's savepoint
+// stays in memory (temp_store=MEMORY) instead of spilling to a temporary
+// file, and the transaction-control statements are prepared once.
 #include <sqlite3.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -65,6 +71,20 @@ class Db {
         return Unavailable("sqlite: cannot enable WAL: " + Error());
       sqlite3_sleep(kWalRetryMs);
     }
+  }
+
+  // Runs one of the fixed statements every transaction uses (BEGIN,
+  // SAVEPOINT, RELEASE, COMMIT, ...) from the statement cache, so it is not
+  // parsed again on every call as sqlite3_exec would. Same errors as Exec().
+  Status ExecCached(const std::string& sql) {
+    auto st = Prepare(sql);
+    if (!st.ok()) return Unavailable("sqlite: " + Error());
+    int rc;
+    while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+    }
+    Status s = rc == SQLITE_DONE ? Status::Ok() : Unavailable("sqlite: " + Error());
+    sqlite3_reset(*st);
+    return s;
   }
 
   Status Exec(std::string_view sql) {
@@ -124,6 +144,14 @@ void BindText(sqlite3_stmt* st, int i, std::string_view s) {
 std::string ColumnText(sqlite3_stmt* st, int i) {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
   return p ? std::string(p, sqlite3_column_bytes(st, i)) : std::string();
+}
+
+// The column's text without a copy; valid until the statement is stepped,
+// reset or finalized.
+std::string_view ColumnView(sqlite3_stmt* st, int i) {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, i)))
+           : std::string_view();
 }
 
 Value ColumnValue(sqlite3_stmt* st, int i) {
@@ -188,10 +216,11 @@ class SqliteRepository final : public Repository<T> {
       return std::optional<T>();
     }
     if (rc != SQLITE_ROW) return StepError(db_, rc, Table());
-    std::string doc = ColumnText(st, 0);
+    // Parsed in place: the column text stays valid until the reset.
+    auto v = Decode(ColumnView(st, 0));
     sqlite3_reset(st);
-    ASSIGN_OR_RETURN(T v, Decode(doc));
-    return std::optional<T>(std::move(v));
+    if (!v.ok()) return v.status();
+    return std::optional<T>(std::move(v).value());
   }
 
   Result<T> Get(std::string_view id) override {
@@ -270,7 +299,7 @@ class SqliteRepository final : public Repository<T> {
     ASSIGN_OR_RETURN(std::string where, Where(f, binds));
     if (!p.after.empty()) {
       ASSIGN_OR_RETURN(std::vector<Value> cursor, DecodeCursor(p.after));
-      if (cursor.size() != order.size()) return InvalidArgument("cursor does not match this listing", "after");
+      if (cursor.size() != order.size()) return InvalidArgument("cursor does not match this listing", "cursor");
       where += where.empty() ? " WHERE " : " AND ";
       where += AfterCursor(order, cursor, p.descending, binds);
     }
@@ -290,7 +319,7 @@ class SqliteRepository final : public Repository<T> {
         page.next_cursor = EncodeCursor(last);
         break;
       }
-      auto v = Decode(ColumnText(st, 0));
+      auto v = Decode(ColumnView(st, 0));
       if (!v.ok()) {
         sqlite3_reset(st);
         return v.status();
@@ -422,14 +451,28 @@ class SqliteRepository final : public Repository<T> {
 
   void BindRow(sqlite3_stmt* st, const T& v) {
     BindText(st, 1, Schema<T>::Id(v));
-    std::string doc = json::serialize(domain::ToJson(v));
+    std::string doc;
+    if constexpr (requires(json::storage_ptr sp) { domain::ToJson(v, sp); }) {
+      // The document is built only to be serialised: build it in an arena
+      // (one stack buffer, then geometric blocks), not node by node on the heap.
+      unsigned char buf[16384];
+      json::monotonic_resource arena(buf, sizeof buf);
+      doc = json::serialize(domain::ToJson(v, &arena));
+    } else {
+      doc = json::serialize(domain::ToJson(v));
+    }
     BindText(st, 2, doc);
     auto values = Schema<T>::Values(v);
     for (size_t i = 0; i < values.size(); ++i) Bind(st, static_cast<int>(i + 3), values[i]);
   }
-  static Result<T> Decode(const std::string& doc) {
+  // The parsed tree lives in an arena that dies here: FromJson copies what it
+  // keeps into default storage (GetObject/GetArray copy explicitly, and
+  // assigning into a member keeps the member's storage).
+  static Result<T> Decode(std::string_view doc) {
+    unsigned char buf[16384];
+    json::monotonic_resource arena(buf, sizeof buf);
     boost::system::error_code ec;
-    json::value jv = json::parse(doc, ec);
+    json::value jv = json::parse(doc, ec, &arena);
     if (ec || !jv.is_object()) return Internal("corrupt " + Table() + " document");
     T v;
     domain::FromJson(jv.get_object(), v);
@@ -556,7 +599,9 @@ class SqliteTx final : public Tx {
     BindText(st, 5, e.seller_id);
     BindText(st, 6, e.subject_id);
     BindText(st, 7, FormatTime(e.at));
-    std::string doc = json::serialize(domain::ToJson(e));
+    unsigned char buf[4096];
+    json::monotonic_resource arena(buf, sizeof buf);
+    std::string doc = json::serialize(domain::ToJson(e, &arena));
     BindText(st, 8, doc);
     RETURN_IF_ERROR(Run(db_, st, "event " + e.id));
     e.seq = sqlite3_last_insert_rowid(db_.raw());
@@ -777,6 +822,9 @@ class SqliteStore final : public Store {
 
   Status Init() {
     RETURN_IF_ERROR(writer_db_.Open(opts_.path, opts_.synchronous_full));
+    // The statement journal behind each Write() function's savepoint: in
+    // memory, not a temporary file written on every batch.
+    RETURN_IF_ERROR(writer_db_.Exec("PRAGMA temp_store=MEMORY"));
     RETURN_IF_ERROR(Migrate());
     RETURN_IF_ERROR(LoadAuditHead());
     for (int i = 0; i < std::max(1, opts_.reader_connections); ++i) {
@@ -810,7 +858,7 @@ class SqliteStore final : public Store {
       db = free_readers_.back();
       free_readers_.pop_back();
     }
-    Status s = db->Exec("BEGIN");
+    Status s = db->ExecCached("BEGIN");
     if (s.ok()) {
       SqliteTx tx(*db, /*writable=*/false, nullptr);
       try {
@@ -820,7 +868,7 @@ class SqliteStore final : public Store {
       } catch (...) {
         s = Internal("unexpected non-standard exception in read");
       }
-      (void)db->Exec("COMMIT");
+      (void)db->ExecCached("COMMIT");
     }
     {
       std::lock_guard lock(readers_mu_);
@@ -832,6 +880,10 @@ class SqliteStore final : public Store {
 
   int SchemaVersion() const override { return schema_version_; }
   std::string Describe() const override { return "sqlite:" + opts_.path; }
+  WriteStats Stats() const override {
+    return {commits_.load(std::memory_order_relaxed), writes_.load(std::memory_order_relaxed),
+            batch_ns_.load(std::memory_order_relaxed), commit_ns_.load(std::memory_order_relaxed)};
+  }
 
  private:
   struct WriteRequest {
@@ -917,6 +969,10 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  static int64_t Nanos(std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+  }
+
   void WriterLoop() {
     std::vector<WriteRequest*> batch;
     while (true) {
@@ -938,14 +994,15 @@ class SqliteStore final : public Store {
     std::vector<Status> results(batch.size());
     std::vector<std::function<void()>> callbacks;
     AuditHead batch_start = head_;
-    Status begin = writer_db_.Exec("BEGIN IMMEDIATE");
+    const auto started = std::chrono::steady_clock::now();
+    Status begin = writer_db_.ExecCached("BEGIN IMMEDIATE");
     if (!begin.ok()) {
       for (auto* r : batch) r->promise.set_value(begin);
       return;
     }
     for (size_t i = 0; i < batch.size(); ++i) {
       AuditHead before = head_;
-      Status s = writer_db_.Exec("SAVEPOINT w");
+      Status s = writer_db_.ExecCached("SAVEPOINT w");
       SqliteTx tx(writer_db_, /*writable=*/true, &head_);
       if (s.ok()) {
         try {
@@ -957,11 +1014,11 @@ class SqliteStore final : public Store {
         }
       }
       if (s.ok()) {
-        s = writer_db_.Exec("RELEASE w");
+        s = writer_db_.ExecCached("RELEASE w");
       }
       if (!s.ok()) {
-        (void)writer_db_.Exec("ROLLBACK TO w");
-        (void)writer_db_.Exec("RELEASE w");
+        (void)writer_db_.ExecCached("ROLLBACK TO w");
+        (void)writer_db_.ExecCached("RELEASE w");
         head_ = before;
       } else {
         for (auto& cb : tx.TakeOnCommit()) callbacks.push_back(std::move(cb));
@@ -980,14 +1037,20 @@ class SqliteStore final : public Store {
       }
       results[i] = std::move(s);
     }
-    Status commit = writer_db_.Exec("COMMIT");
+    const auto committing = std::chrono::steady_clock::now();
+    Status commit = writer_db_.ExecCached("COMMIT");
     if (!commit.ok()) {
-      (void)writer_db_.Exec("ROLLBACK");
+      (void)writer_db_.ExecCached("ROLLBACK");
       head_ = batch_start;
       spdlog::error("commit failed: {}", commit.message());
       for (auto* r : batch) r->promise.set_value(Unavailable("commit failed: " + commit.message()));
       return;
     }
+    const auto committed = std::chrono::steady_clock::now();
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    writes_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
+    batch_ns_.fetch_add(Nanos(committed - started), std::memory_order_relaxed);
+    commit_ns_.fetch_add(Nanos(committed - committing), std::memory_order_relaxed);
     // Callbacks run before any caller of the batch wakes, so when Write()
     // returns OK its OnCommit callbacks have finished (and what they wrote is
     // visible to the caller without further synchronisation).
@@ -1007,6 +1070,10 @@ class SqliteStore final : public Store {
   Db writer_db_;
   AuditHead head_;  // touched only by the writer thread (and Init before it starts)
   int schema_version_ = 0;
+  std::atomic<int64_t> commits_{0};  // committed batches (see Stats())
+  std::atomic<int64_t> writes_{0};   // Write() functions in them
+  std::atomic<int64_t> batch_ns_{0};
+  std::atomic<int64_t> commit_ns_{0};
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -1023,6 +1090,13 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& opts) {
+  // SQLite's memory statistics make every allocation it does take a global
+  // mutex, shared by the writer and the readers; nothing
+  // here reads them (https://www.sqlite.org/c3ref/c_config_covering_index_scan.html).
+  // This must precede sqlite3_initialize(); if something in the process has
+  // already initialised SQLite, the call fails and changes nothing.
+  static std::once_flag memstatus_off;
+  std::call_once(memstatus_off, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto store = std::make_unique<SqliteStore>(opts);
   RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));

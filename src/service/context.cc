@@ -60,6 +60,16 @@ Status ServiceContext::Emit(storage::Tx& tx, domain::Event e) {
 }
 
 Result<domain::Regime> ServiceContext::RegimeFor(const domain::Marketplace& m) const {
+  std::string key;
+  for (const auto& id : m.regimes) {
+    key += id;
+    key.push_back('\n');
+  }
+  key += json::serialize(m.regime_overrides);
+  {
+    std::lock_guard lock(regime_mu_);
+    if (auto it = regime_cache_.find(key); it != regime_cache_.end()) return it->second;
+  }
   std::vector<domain::Regime> parts;
   for (const auto& id : m.regimes) {
     auto base = domain::BuiltInRegime(id);
@@ -74,7 +84,11 @@ Result<domain::Regime> ServiceContext::RegimeFor(const domain::Marketplace& m) c
     parts.push_back(std::move(r));
   }
   if (parts.empty()) return FailedPrecondition("marketplace " + m.id + " has no legal regime");
-  return domain::Combine(parts);
+  domain::Regime combined = domain::Combine(parts);
+  std::lock_guard lock(regime_mu_);
+  if (regime_cache_.size() >= 1000) regime_cache_.clear();  // marketplaces are few
+  regime_cache_.emplace(std::move(key), combined);
+  return combined;
 }
 
 Result<domain::Regime> ServiceContext::RegimeFor(storage::Tx& tx,

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/json.h"
@@ -39,7 +41,11 @@ class ServiceContext {
   Status Emit(storage::Tx& tx, domain::Event e);
 
   // The marketplace's effective regime: built-ins, then [regimes] from the
-  // configuration, then the marketplace's own overrides, combined.
+  // configuration, then the marketplace's own overrides, combined. The
+  // result depends only on the marketplace's regimes and overrides (and the
+  // fixed configuration), so it is computed once per distinct pair: every
+  // notice needs it, and building a regime computes its holiday calendar.
+  // Thread-safe.
   Result<domain::Regime> RegimeFor(storage::Tx& tx, const std::string& marketplace_id);
   Result<domain::Regime> RegimeFor(const domain::Marketplace& m) const;
   domain::RepeatInfringerPolicy RepeatInfringerFor(const domain::Marketplace& m) const;
@@ -54,6 +60,9 @@ class ServiceContext {
   const Clock& clock_;
   Config config_;
   std::function<void()> wake_deliverer_;
+  mutable std::mutex regime_mu_;
+  // (regimes, overrides) -> effective regime; GUARDED_BY(regime_mu_)
+  mutable std::unordered_map<std::string, domain::Regime> regime_cache_;
 };
 
 // An event with the common fields filled in.

@@ -541,7 +541,10 @@ void Api::Register() {
     ASSIGN_OR_RETURN(json::value body, Body(req));
     ASSIGN_OR_RETURN(auto n, s_.notices.File(p, body, "api"));
     metrics_.Increment("counterfoil_notices_filed_total");
-    json::object o = View(n, p);
+    // The view is only serialised: build it in an arena, not on the heap.
+    unsigned char buf[16384];
+    json::monotonic_resource arena(buf, sizeof buf);
+    json::object o = View(n, p, &arena);
     o["receipt"] = "Notice " + n.id + " received at " + FormatTime(n.received_at) +
                    "; review due by " + FormatTime(n.review_due_at) + ".";
     return Created(std::move(o), "/v1/notices/" + n.id);

@@ -21,8 +21,9 @@ json::object View(const domain::WebhookEndpoint& w) {
   return o;
 }
 
-json::object View(const domain::Notice& n, const service::Principal& viewer) {
-  json::object o = domain::ToJson(n);
+json::object View(const domain::Notice& n, const service::Principal& viewer,
+                  json::storage_ptr sp) {
+  json::object o = domain::ToJson(n, sp);
   if (viewer.role == domain::Role::kSeller || viewer.role == domain::Role::kMarketplace) {
     // The seller receives the notice (DMCA §512(g)(2)(A), ECL art. 42) but not
     // the complainant's identity papers or internal review notes.
@@ -33,8 +34,9 @@ json::object View(const domain::Notice& n, const service::Principal& viewer) {
     o.erase("claimed_by");
     o.erase("claimed_at");
   }
-  o["links"] = json::object{{"self", "/v1/notices/" + n.id},
-                            {"listing", "/v1/listings/" + n.listing_id}};
+  o["links"] = json::object({{"self", "/v1/notices/" + n.id},
+                             {"listing", "/v1/listings/" + n.listing_id}},
+                            sp);
   if (!n.statement_id.empty())
     o["links"].as_object()["statement"] = "/v1/statements/" + n.statement_id;
   if (!n.counter_notice_id.empty())

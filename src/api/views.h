@@ -13,7 +13,9 @@ namespace counterfoil::api {
 json::object View(const domain::User& u);
 json::object View(const domain::ApiKey& k);
 json::object View(const domain::WebhookEndpoint& w);
-json::object View(const domain::Notice& n, const service::Principal& viewer);
+// `sp`: where the view is built (an arena when it is serialised and dropped).
+json::object View(const domain::Notice& n, const service::Principal& viewer,
+                  json::storage_ptr sp = {});
 json::object View(const domain::Job& j, bool with_results);
 json::object View(const storage::BlobRef& b);
 json::object View(const service::NoticeService::Accuracy& a);

@@ -31,7 +31,7 @@ bool LooksLikeEmail(const std::string& s) {
 
 }  // namespace
 
-Result<Principal> AccountService::PrincipalFor(Tx& tx, const User& u) {
+Result<Principal> PrincipalFor(Tx& tx, const User& u, Timestamp now) {
   Principal p;
   p.user_id = u.id;
   p.email = u.email;
@@ -54,7 +54,6 @@ Result<Principal> AccountService::PrincipalFor(Tx& tx, const User& u) {
       }
       ASSIGN_OR_RETURN(auto auths, tx.authorisations().List(
                                        Filter().Eq("agent_org_id", org.id), {.limit = 1000}));
-      Timestamp now = ctx_.Now();
       for (const auto& a : auths.items) {
         if (a.revoked || (a.valid_until && *a.valid_until < now)) continue;
         p.principal_org_ids.push_back(a.principal_org_id);
@@ -62,6 +61,10 @@ Result<Principal> AccountService::PrincipalFor(Tx& tx, const User& u) {
     }
   }
   return p;
+}
+
+Result<Principal> AccountService::PrincipalFor(Tx& tx, const User& u) {
+  return service::PrincipalFor(tx, u, ctx_.Now());
 }
 
 Result<Principal> AccountService::AuthenticateApiKey(std::string_view key) {

@@ -529,29 +529,12 @@ Status NoticeService::RunJob(const std::string& job_id) {
   if (job.state == domain::JobState::kDone || job.state == domain::JobState::kFailed)
     return Status::Ok();
   ASSIGN_OR_RETURN(std::string csv, ctx_.blobs().Get(job.input_sha256));
-  // Rebuild the principal of the uploader as it is now.
+  // The uploader's principal as it is now (authorisations may have lapsed).
   {
     Status s = ctx_.store().Read([&](Tx& tx) -> Status {
       ASSIGN_OR_RETURN(domain::User u, tx.users().Get(job.created_by));
       if (u.disabled) return PermissionDenied("the uploader's account is disabled");
-      p.user_id = u.id;
-      p.role = u.role;
-      p.org_id = u.org_id;
-      if (!u.org_id.empty()) {
-        ASSIGN_OR_RETURN(domain::Organisation org, tx.organisations().Get(u.org_id));
-        p.org_kind = org.kind;
-        p.visible_org_ids.push_back(org.id);
-        if (domain::IsRightsHolderKind(org.kind)) p.principal_org_ids.push_back(org.id);
-        for (const auto& m : org.member_ids) {
-          p.visible_org_ids.push_back(m);
-          p.principal_org_ids.push_back(m);
-        }
-        ASSIGN_OR_RETURN(auto auths, tx.authorisations().List(
-                                         Filter().Eq("agent_org_id", org.id), {.limit = 1000}));
-        for (const auto& a : auths.items)
-          if (!a.revoked && (!a.valid_until || *a.valid_until > ctx_.Now()))
-            p.principal_org_ids.push_back(a.principal_org_id);
-      }
+      ASSIGN_OR_RETURN(p, PrincipalFor(tx, u, ctx_.Now()));
       return Status::Ok();
     });
     if (!s.ok()) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "storage/store.h"
 
 namespace counterfoil::service {
 
@@ -58,5 +59,10 @@ struct Principal {
   }
   const std::string& Actor() const { return user_id; }
 };
+
+// Builds the principal for user `u` as the data stands in `tx`: its
+// organisation, a coalition's members, an agency's valid authorisations.
+// kNotFound if the user's organisation is missing.
+Result<Principal> PrincipalFor(storage::Tx& tx, const domain::User& u, Timestamp now);
 
 }  // namespace counterfoil::service

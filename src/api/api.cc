@@ -93,6 +93,22 @@ std::string CsrfCookie(const std::string& value, int64_t max_age, bool secure) {
          std::to_string(max_age) + (secure ? "; Secure" : "");
 }
 
+// Per-line results of a bulk JSONL push.
+json::object BulkResultJson(const std::vector<service::MarketplaceService::LineResult>& results) {
+  json::array items;
+  int failed = 0;
+  for (const auto& r : results) {
+    json::object o{{"line", r.line}, {"id", r.id}, {"status", r.status.ok() ? "ok" : "error"}};
+    if (!r.status.ok()) {
+      ++failed;
+      o["error"] = r.status.message();
+      if (!r.status.field().empty()) o["field"] = r.status.field();
+    }
+    items.emplace_back(std::move(o));
+  }
+  return {{"processed", results.size()}, {"failed", failed}, {"items", std::move(items)}};
+}
+
 bool IsSafeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
 }  // namespace
@@ -441,19 +457,7 @@ void Api::Register() {
   // ------------------------------------------------------------ sellers and listings
   Add("POST", "/v1/sellers/bulk", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto results, s_.marketplace.BulkUpsertSellers(p, req.body));
-    json::array items;
-    int failed = 0;
-    for (const auto& r : results) {
-      json::object o{{"line", r.line}, {"id", r.id}, {"status", r.status.ok() ? "ok" : "error"}};
-      if (!r.status.ok()) {
-        ++failed;
-        o["error"] = r.status.message();
-        if (!r.status.field().empty()) o["field"] = r.status.field();
-      }
-      items.emplace_back(std::move(o));
-    }
-    return Response::Json(200, json::object{{"processed", results.size()}, {"failed", failed},
-                                            {"items", std::move(items)}});
+    return Response::Json(200, BulkResultJson(results));
   });
   Add("PUT", "/v1/sellers/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
@@ -480,19 +484,7 @@ void Api::Register() {
   });
   Add("POST", "/v1/listings/bulk", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto results, s_.marketplace.BulkUpsertListings(p, req.body));
-    json::array items;
-    int failed = 0;
-    for (const auto& r : results) {
-      json::object o{{"line", r.line}, {"id", r.id}, {"status", r.status.ok() ? "ok" : "error"}};
-      if (!r.status.ok()) {
-        ++failed;
-        o["error"] = r.status.message();
-        if (!r.status.field().empty()) o["field"] = r.status.field();
-      }
-      items.emplace_back(std::move(o));
-    }
-    return Response::Json(200, json::object{{"processed", results.size()}, {"failed", failed},
-                                            {"items", std::move(items)}});
+    return Response::Json(200, BulkResultJson(results));
   });
   Add("PUT", "/v1/listings/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));

@@ -9,7 +9,9 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config git python3 
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libsqlite3-dev sqlite3 libssl-dev libsodium-dev libcli11-dev libtomlplusplus-dev \
   libspdlog-dev libfmt-dev libzip-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev \
+  libvectorscan-dev libicu-dev wamerican \
+  libjpeg62-turbo-dev libpng-dev libwebp-dev
 
 JOBS ?= $(shell nproc)
 DEMO_DATA ?= ./counterfoil-demo

@@ -1,0 +1,1026 @@
+#include "screening/engine.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/crypto.h"
+#include "screening/isbn.h"
+#include "screening/normalize.h"
+#include "screening/stay_down.h"
+
+namespace counterfoil::screening {
+
+namespace internal {
+extern const std::string_view kCommonWordsData;
+}
+
+namespace {
+
+// Bumped whenever normalisation or the literal set changes meaning, so that a
+// database cached on disk by an older engine is never loaded.
+constexpr std::string_view kEngineVersion = "screening-engine/1";
+constexpr std::string_view kCacheMagic = "CFSCREEN1\n";
+// Listings longer than this are screened on their first 64 KiB.
+constexpr size_t kMaxTextBytes = 64 * 1024;
+
+// ------------------------------------------------------------ phrase lists
+
+// Phrases that make a brand mention referential: an accessory that fits the
+// brand's product, or a seller saying it is not the brand. They govern a brand
+// named within kGovernWords words after them ("compatible with Dyson V11",
+// "适用于戴森"). Nominative use of a mark to describe compatibility is lawful
+// (e.g. EU Trade Mark Regulation art. 14(1)(c); US nominative fair use, New
+// Kids on the Block v. News America, 971 F.2d 302 (9th Cir. 1992)).
+constexpr std::string_view kCompatibilityPhrases[] = {
+    "compatible with", "compatible for", "compatible", "replacement for", "replacement",
+    "fits", "fit for", "for use with", "works with", "designed for", "suitable for",
+    "spare part for", "adapter for", "refill for", "适用于", "适用", "兼容", "适配", "替换",
+    "可替换", "配件"};
+constexpr std::string_view kDisclaimerPhrases[] = {
+    "not made by", "not affiliated with", "no affiliation with", "not endorsed by",
+    "not associated with", "unofficial", "third party", "aftermarket", "非原装", "非官方"};
+// Second-hand goods: the rights in a genuine item are exhausted once it was
+// put on the market by the owner (EU TMR art. 15; US first-sale doctrine), so
+// resale at a real price is legitimate.
+constexpr std::string_view kSecondHandPhrases[] = {
+    "used", "second hand", "secondhand", "pre owned", "preowned", "pre loved", "preloved",
+    "like new", "二手", "闲置", "九成新"};
+constexpr size_t kGovernWords = 3;
+
+// -------------------------------------------------------------- weights
+
+// Evidence weights, combined as a noisy-OR (1 - prod(1 - w)): independent
+// signals reinforce each other, no single weak one decides. With the default
+// thresholds (review 0.5, block 0.9) a brand named plainly at a normal price
+// is allowed, a brand with one strong signal (a counterfeit term, a price
+// under a quarter of MSRP, a disguised name) is reviewed, and only several
+// strong signals together block.
+struct Weights {
+  static constexpr double kBrandMention = 0.20;
+  static constexpr double kDisguised = 0.55;    // leetspeak, look-alikes, hidden or spaced letters
+  static constexpr double kGlued = 0.35;        // "nike2024", "raybanstyle"
+  static constexpr double kMisspelled = 0.35;   // one edit from a long brand name
+  static constexpr double kSuspicious = 0.65;   // "replica", "1:1"
+  static constexpr double kPriceFar = 0.65;     // < 25% of the product's MSRP
+  static constexpr double kPriceLow = 0.45;     // < 40%
+  static constexpr double kPriceBelow = 0.20;   // < 60%
+  static constexpr double kBrandPriceFar = 0.35;  // no product named: < 25% of the brand's cheapest
+  static constexpr double kIsbnWork = 0.35;
+  static constexpr double kIsbnPrefix = 0.20;
+  static constexpr double kWorkTitle = 0.35;
+  static constexpr double kPiracyTerm = 0.60;
+  static constexpr double kListFar = 0.50;      // < 15% of the list price
+  static constexpr double kListLow = 0.30;      // < 30%
+  static constexpr double kBanCategory = 0.90;
+  static constexpr double kBanTermTitle = 0.70;
+  static constexpr double kBanTermText = 0.50;
+  static constexpr double kBanTermNearCategory = 0.50;
+  static constexpr double kStayDown = 0.75;
+  static constexpr double kStayDownWeak = 0.60;
+  static constexpr double kSellerSuspended = 0.30;
+  static constexpr double kSellerStrikes = 0.20;
+  static constexpr double kSellerRemovals = 0.10;
+  static constexpr double kSecondHand = -0.5;   // halves the score
+};
+
+enum class PatternKind : uint8_t {
+  kBrand,
+  kProduct,
+  kWorkTitle,
+  kSuspicious,
+  kPiracy,
+  kBanTerm,
+  kCompatibility,
+  kDisclaimer,
+  kSecondHand,
+};
+
+struct PatternRef {
+  PatternKind kind;
+  uint32_t owner;  // rights holder or ban index
+  uint32_t item;   // brand term, product or work index
+};
+
+struct Literal {
+  std::string text;
+  std::vector<PatternRef> refs;
+};
+
+struct HolderRules {
+  RightsHolderRules source;
+  bool common_word = false;
+  std::vector<std::string> categories;  // lower case
+  std::unordered_set<std::string> authorized;
+  double min_msrp = 0;
+  std::string min_msrp_currency;
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool InCategory(std::string_view listing_category, std::string_view category) {
+  if (listing_category.size() < category.size()) return false;
+  if (listing_category.substr(0, category.size()) != category) return false;
+  return listing_category.size() == category.size() || listing_category[category.size()] == '/';
+}
+
+std::string TopLevel(std::string_view category) {
+  return std::string(category.substr(0, category.find('/')));
+}
+
+std::string Squeeze(std::string_view view) {
+  std::string out;
+  for (char c : view) {
+    if (c != ' ') out.push_back(c);
+  }
+  return out;
+}
+
+bool IsLatinTerm(std::string_view view) {
+  return !view.empty() && static_cast<unsigned char>(view[0]) < 0x80;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == ' '; });
+}
+
+uint64_t HashBytes(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h ^ (h >> 29);
+}
+
+// Optimal string alignment distance (Damerau-Levenshtein without repeated
+// edits of one substring), stopping early beyond 1.
+bool WithinOneEdit(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  size_t la = a.size(), lb = b.size();
+  if (la > lb + 1 || lb > la + 1) return false;
+  size_t i = 0;
+  while (i < la && i < lb && a[i] == b[i]) ++i;
+  if (la == lb) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
+    return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // transposition
+  }
+  if (la > lb) return a.substr(i + 1) == b.substr(i);
+  return a.substr(i) == b.substr(i + 1);
+}
+
+std::string FormatMoney(double amount, std::string_view currency) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f %.*s", amount, static_cast<int>(currency.size()),
+                currency.data());
+  return buf;
+}
+
+std::string Percent(double ratio) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", ratio * 100);
+  return buf;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+// Builds the literal table from a catalogue. Literals are normalised views;
+// identical literals share one entry with several references.
+class LiteralTable {
+ public:
+  void Add(std::string_view term_utf8, PatternRef ref) { AddView(NormalizeTerm(term_utf8), ref); }
+  void AddView(const std::string& view, PatternRef ref) {
+    if (view.empty()) return;
+    auto [it, inserted] = index_.try_emplace(view, literals_.size());
+    if (inserted) literals_.push_back(Literal{view, {}});
+    literals_[it->second].refs.push_back(ref);
+  }
+  std::vector<Literal> Take() { return std::move(literals_); }
+  const std::vector<Literal>& literals() const { return literals_; }
+
+ private:
+  std::unordered_map<std::string, size_t> index_;
+  std::vector<Literal> literals_;
+};
+
+Result<std::vector<Literal>> BuildLiterals(const Catalogue& cat) {
+  LiteralTable table;
+  for (size_t h = 0; h < cat.rights_holders.size(); ++h) {
+    const RightsHolderRules& r = cat.rights_holders[h];
+    auto owner = static_cast<uint32_t>(h);
+    for (size_t t = 0; t < r.brand_terms.size(); ++t) {
+      std::string view = NormalizeTerm(r.brand_terms[t]);
+      if (view.empty()) {
+        return InvalidArgument("brand term \"" + r.brand_terms[t] + "\" of " + r.id +
+                                   " has no letters or digits",
+                               "/rights_holders/" + std::to_string(h) + "/brand_terms/" +
+                                   std::to_string(t));
+      }
+      PatternRef ref{PatternKind::kBrand, owner, static_cast<uint32_t>(t)};
+      table.AddView(view, ref);
+      // "louis vuitton" also as "louisvuitton", "ray-ban" as "rayban".
+      std::string squeezed = Squeeze(view);
+      if (squeezed != view) table.AddView(squeezed, ref);
+    }
+    for (size_t p = 0; p < r.products.size(); ++p) {
+      for (const std::string& term : r.products[p].terms) {
+        table.Add(term, {PatternKind::kProduct, owner, static_cast<uint32_t>(p)});
+      }
+    }
+    for (size_t w = 0; w < r.works.size(); ++w) {
+      std::string view = NormalizeTerm(r.works[w].title);
+      // A title of one short word would match ordinary text; titles are
+      // matched when they have at least two words or eight letters.
+      if (view.find(' ') != std::string::npos || view.size() >= 8) {
+        table.AddView(view, {PatternKind::kWorkTitle, owner, static_cast<uint32_t>(w)});
+      }
+    }
+  }
+  for (size_t b = 0; b < cat.category_bans.size(); ++b) {
+    for (const std::string& term : cat.category_bans[b].terms) {
+      table.Add(term, {PatternKind::kBanTerm, static_cast<uint32_t>(b), 0});
+    }
+  }
+  for (const std::string& t : cat.suspicious_terms) table.Add(t, {PatternKind::kSuspicious, 0, 0});
+  for (const std::string& t : cat.piracy_terms) table.Add(t, {PatternKind::kPiracy, 0, 0});
+  for (std::string_view t : kCompatibilityPhrases) table.Add(t, {PatternKind::kCompatibility, 0, 0});
+  for (std::string_view t : kDisclaimerPhrases) table.Add(t, {PatternKind::kDisclaimer, 0, 0});
+  for (std::string_view t : kSecondHandPhrases) table.Add(t, {PatternKind::kSecondHand, 0, 0});
+  return table.Take();
+}
+
+std::string LiteralDigest(const std::vector<Literal>& literals) {
+  std::string all(kEngineVersion);
+  for (const Literal& l : literals) {
+    all.push_back('\0');
+    all.append(l.text);
+  }
+  return Sha256Hex(all);
+}
+
+struct HsDatabaseDeleter {
+  void operator()(hs_database_t* db) const { hs_free_database(db); }
+};
+
+// Per-thread Vectorscan scratch, grown for whichever databases the thread
+// has scanned.
+struct ScratchHolder {
+  hs_scratch_t* scratch = nullptr;
+  ~ScratchHolder() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+  }
+};
+
+struct Hit {
+  uint32_t literal;
+  uint32_t begin;  // in the normalised view
+  uint32_t end;
+};
+
+int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
+            unsigned int /*flags*/, void* ctx) {
+  auto* hits = static_cast<std::vector<Hit>*>(ctx);
+  hits->push_back({id, 0, static_cast<uint32_t>(to)});
+  return 0;
+}
+
+// The evidence gathered for one case (a rights holder, a ban, the stay-down
+// bank); its score is the noisy-OR of the positive weights, scaled by the
+// mitigating ones.
+struct Case {
+  std::vector<Reason> reasons;
+  double Score() const {
+    double keep = 1, scale = 1;
+    for (const Reason& r : reasons) {
+      if (r.weight > 0) keep *= 1 - std::min(r.weight, 0.999);
+      if (r.weight < 0) scale *= 1 + std::max(r.weight, -1.0);
+    }
+    return (1 - keep) * scale;
+  }
+  bool HasPositive() const {
+    return std::any_of(reasons.begin(), reasons.end(), [](const Reason& r) { return r.weight > 0; });
+  }
+};
+
+}  // namespace
+
+std::string_view DecisionName(Decision d) {
+  switch (d) {
+    case Decision::kAllow: return "allow";
+    case Decision::kReview: return "review";
+    case Decision::kBlock: return "block";
+  }
+  return "allow";
+}
+
+const std::vector<std::string>& DefaultCommonWords() {
+  static const std::vector<std::string>* words = [] {
+    auto* v = new std::vector<std::string>();
+    std::string_view data = internal::kCommonWordsData;
+    size_t pos = 0;
+    while (pos < data.size()) {
+      size_t end = data.find('\n', pos);
+      if (end == std::string_view::npos) end = data.size();
+      if (end > pos) v->emplace_back(data.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+    return v;
+  }();
+  return *words;
+}
+
+struct RuleSet::Impl {
+  std::string key;
+  bool from_cache = false;
+  std::unique_ptr<hs_database_t, HsDatabaseDeleter> db;
+  std::vector<Literal> literals;
+  std::vector<uint32_t> literal_len;
+  std::vector<HolderRules> holders;
+  std::vector<CategoryBan> bans;
+  std::vector<std::vector<std::string>> ban_categories;  // lower case
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> works_by_isbn;
+  std::vector<std::pair<std::string, uint32_t>> isbn_prefixes;  // prefix -> holder
+  // Close misspellings: hash of each brand term and of each one-deletion
+  // variant -> (holder, term) (the symmetric-deletion method of SymSpell,
+  // Garbe 2012: two strings within one edit share a deletion variant).
+  struct FuzzyTerm {
+    std::string view;  // squeezed normalised term
+    uint32_t holder, term;
+  };
+  std::vector<FuzzyTerm> fuzzy_terms;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> fuzzy_index;
+  size_t fuzzy_min = 7, fuzzy_max = 0;
+  std::unordered_set<std::string> common_views;  // normalised common words of fuzzy length
+
+  Verdict Screen(const Listing& listing, const ScreenContext& ctx) const;
+};
+
+RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RuleSet::~RuleSet() = default;
+
+std::string RuleSet::Key(const Catalogue& catalogue) {
+  auto literals = BuildLiterals(catalogue);
+  if (!literals.ok()) return {};
+  return LiteralDigest(*literals).substr(0, 32);
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalogue,
+                                                        const CompileOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  ASSIGN_OR_RETURN(impl->literals, BuildLiterals(catalogue));
+  impl->key = LiteralDigest(impl->literals).substr(0, 32);
+  for (const Literal& l : impl->literals) impl->literal_len.push_back(static_cast<uint32_t>(l.text.size()));
+
+  const std::vector<std::string>& words =
+      options.common_words != nullptr ? *options.common_words : DefaultCommonWords();
+  auto common_view = [&](const std::string& term) {
+    return std::binary_search(words.begin(), words.end(), Lower(term));
+  };
+
+  for (size_t h = 0; h < catalogue.rights_holders.size(); ++h) {
+    const RightsHolderRules& r = catalogue.rights_holders[h];
+    HolderRules rules;
+    rules.source = r;
+    rules.common_word = r.common_word;
+    for (const std::string& term : r.brand_terms) {
+      if (common_view(term)) rules.common_word = true;
+    }
+    for (const std::string& c : r.categories) rules.categories.push_back(Lower(c));
+    rules.authorized.insert(r.authorized_sellers.begin(), r.authorized_sellers.end());
+    for (const ProductRule& p : r.products) {
+      if (p.msrp && p.msrp->amount > 0 &&
+          (rules.min_msrp == 0 || p.msrp->amount < rules.min_msrp)) {
+        rules.min_msrp = p.msrp->amount;
+        rules.min_msrp_currency = p.msrp->currency;
+      }
+    }
+    for (size_t w = 0; w < r.works.size(); ++w) {
+      if (!r.works[w].isbn13.empty()) {
+        impl->works_by_isbn[r.works[w].isbn13].push_back(
+            {static_cast<uint32_t>(h), static_cast<uint32_t>(w)});
+      }
+    }
+    for (const std::string& prefix : r.isbn_prefixes) {
+      std::string digits;
+      for (char c : prefix) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      if (!digits.empty()) impl->isbn_prefixes.push_back({digits, static_cast<uint32_t>(h)});
+    }
+    // Misspellings only for long Latin names that are not everyday words.
+    if (!rules.common_word) {
+      for (size_t t = 0; t < r.brand_terms.size(); ++t) {
+        std::string view = Squeeze(NormalizeTerm(r.brand_terms[t]));
+        if (!IsLatinTerm(view) || view.size() < options.fuzzy_min_length || AllDigits(view)) continue;
+        auto id = static_cast<uint32_t>(impl->fuzzy_terms.size());
+        impl->fuzzy_terms.push_back({view, static_cast<uint32_t>(h), static_cast<uint32_t>(t)});
+        impl->fuzzy_max = std::max(impl->fuzzy_max, view.size());
+        impl->fuzzy_index[HashBytes(view)].push_back(id);
+        for (size_t i = 0; i < view.size(); ++i) {
+          std::string del = view.substr(0, i) + view.substr(i + 1);
+          auto& ids = impl->fuzzy_index[HashBytes(del)];
+          if (ids.empty() || ids.back() != id) ids.push_back(id);
+        }
+      }
+    }
+    impl->holders.push_back(std::move(rules));
+  }
+  impl->fuzzy_min = options.fuzzy_min_length;
+  if (!impl->fuzzy_terms.empty()) {
+    for (const std::string& w : words) {
+      if (w.size() + 1 >= impl->fuzzy_min && w.size() <= impl->fuzzy_max + 1) {
+        impl->common_views.insert(NormalizeTerm(w));
+      }
+    }
+  }
+  impl->bans = catalogue.category_bans;
+  for (const CategoryBan& b : impl->bans) {
+    std::vector<std::string> cats;
+    for (const std::string& c : b.categories) cats.push_back(Lower(c));
+    impl->ban_categories.push_back(std::move(cats));
+  }
+
+  // The Vectorscan database: from the cache when it matches, else compiled.
+  if (!options.cached_database.empty()) {
+    std::string_view cached = options.cached_database;
+    std::string header = std::string(kCacheMagic) + impl->key + "\n";
+    if (cached.substr(0, header.size()) == header) {
+      cached.remove_prefix(header.size());
+      hs_database_t* db = nullptr;
+      if (hs_deserialize_database(cached.data(), cached.size(), &db) == HS_SUCCESS) {
+        impl->db.reset(db);
+        impl->from_cache = true;
+      }
+    }
+  }
+  if (!impl->db && !impl->literals.empty()) {
+    std::vector<const char*> exprs;
+    std::vector<size_t> lens;
+    std::vector<unsigned> flags, ids;
+    for (size_t i = 0; i < impl->literals.size(); ++i) {
+      exprs.push_back(impl->literals[i].text.data());
+      lens.push_back(impl->literals[i].text.size());
+      flags.push_back(0);  // the view is already folded: case-sensitive is exact and faster
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                             static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
+                             &err) != HS_SUCCESS) {
+      std::string message = err != nullptr && err->message != nullptr ? err->message : "unknown";
+      int expression = err != nullptr ? err->expression : -1;
+      hs_free_compile_error(err);
+      return Status(StatusCode::kInternal,
+                    "compiling the screening patterns failed: " + message +
+                        (expression >= 0 ? " (pattern \"" + impl->literals[expression].text + "\")"
+                                         : std::string()));
+    }
+    impl->db.reset(db);
+  }
+  return std::shared_ptr<const RuleSet>(new RuleSet(std::move(impl)));
+}
+
+std::string RuleSet::SerializedDatabase() const {
+  if (!impl_->db) return {};
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (hs_serialize_database(impl_->db.get(), &bytes, &length) != HS_SUCCESS) return {};
+  std::string out = std::string(kCacheMagic) + impl_->key + "\n";
+  out.append(bytes, length);
+  std::free(bytes);
+  return out;
+}
+
+const std::string& RuleSet::key() const { return impl_->key; }
+bool RuleSet::loaded_from_cache() const { return impl_->from_cache; }
+size_t RuleSet::pattern_count() const { return impl_->literals.size(); }
+size_t RuleSet::rights_holder_count() const { return impl_->holders.size(); }
+
+Verdict RuleSet::Screen(const Listing& listing, const ScreenContext& context) const {
+  return impl_->Screen(listing, context);
+}
+
+// ------------------------------------------------------------------ matching
+
+namespace {
+
+enum class MentionForm { kPlain, kGlued, kDisguised, kMisspelled };
+
+struct Mention {
+  uint32_t holder;
+  uint32_t term;
+  uint32_t begin, end;  // view
+  MentionForm form;
+  uint8_t flags;
+  bool governed = false;  // by a compatibility or disclaimer phrase
+};
+
+std::string DisguiseName(uint8_t flags) {
+  std::vector<std::string> parts;
+  if (flags & kFlagLeet) parts.push_back("leetspeak");
+  if (flags & kFlagConfusable) parts.push_back("look-alike characters");
+  if (flags & kFlagHidden) parts.push_back("hidden characters");
+  if (flags & kFlagSpaced) parts.push_back("letters spelled out with separators");
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+// Number of words between view offset `from` (end of a phrase) and `to`.
+size_t WordsBetween(std::string_view view, size_t from, size_t to) {
+  size_t n = 0;
+  for (size_t i = from; i < to && i < view.size(); ++i) n += view[i] == ' ';
+  return n == 0 ? 0 : n - 1;
+}
+
+}  // namespace
+
+Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) const {
+  Verdict verdict;
+  verdict.listing_id = listing.id;
+
+  // The text as the seller wrote it, and its normalised view.
+  thread_local std::string original;
+  thread_local NormalizedText norm;
+  thread_local std::vector<Hit> hits;
+  thread_local ScratchHolder scratch;
+  original.clear();
+  original.append(listing.title).push_back('\n');
+  original.append(listing.description);
+  if (original.size() > kMaxTextBytes) original.resize(kMaxTextBytes);
+  Normalize(original, norm);
+  const std::string& view = norm.text;
+  const size_t title_end_src = listing.title.size();
+
+  hits.clear();
+  if (db && !view.empty()) {
+    if (hs_alloc_scratch(db.get(), &scratch.scratch) == HS_SUCCESS) {
+      hs_scan(db.get(), view.data(), static_cast<unsigned>(view.size()), 0, scratch.scratch,
+              OnMatch, &hits);
+    }
+  }
+  for (Hit& h : hits) h.begin = h.end - literal_len[h.literal];
+
+  const std::string category = Lower(listing.category);
+  auto quote = [&](uint32_t b, uint32_t e) { return std::string(norm.Quote(original, b, e)); };
+  auto in_title = [&](uint32_t b) { return norm.src_begin[b] < title_end_src; };
+
+  std::vector<Mention> mentions;
+  std::vector<std::pair<uint32_t, uint32_t>> governors;  // view [begin, end) of phrases
+  std::vector<Hit> suspicious, piracy, second_hand;
+  std::vector<std::pair<Hit, uint32_t>> products;  // hit, holder
+  std::vector<std::pair<Hit, uint32_t>> titles;    // hit, holder (+ work via literal refs)
+  std::vector<std::pair<Hit, uint32_t>> ban_terms;
+  for (const Hit& h : hits) {
+    bool start = IsWordStart(norm, h.begin), end = IsWordEnd(norm, h.end);
+    const Literal& lit = literals[h.literal];
+    for (const PatternRef& ref : lit.refs) {
+      switch (ref.kind) {
+        case PatternKind::kBrand: {
+          const HolderRules& holder = holders[ref.owner];
+          uint8_t flags = norm.FlagsIn(h.begin, h.end);
+          MentionForm form;
+          bool cjk = !IsLatinTerm(lit.text);
+          if (cjk || (start && end)) {
+            form = MentionForm::kPlain;
+          } else if (holder.common_word) {
+            continue;  // "pineapple", "dovetail": an everyday word inside another
+          } else if ((start || end) && lit.text.size() >= 4) {
+            form = MentionForm::kGlued;
+          } else if (lit.text.size() >= 6) {
+            form = MentionForm::kGlued;
+          } else {
+            continue;
+          }
+          if (flags & (kFlagLeet | kFlagConfusable | kFlagHidden | kFlagSpaced)) {
+            form = MentionForm::kDisguised;
+          }
+          mentions.push_back({ref.owner, ref.item, h.begin, h.end, form, flags});
+          break;
+        }
+        case PatternKind::kProduct:
+          if (start && end) products.push_back({h, ref.owner});
+          break;
+        case PatternKind::kWorkTitle:
+          if (start && end) titles.push_back({h, ref.owner});
+          break;
+        case PatternKind::kSuspicious:
+          if (start && end) suspicious.push_back(h);
+          break;
+        case PatternKind::kPiracy:
+          if (start && end) piracy.push_back(h);
+          break;
+        case PatternKind::kBanTerm: {
+          // Plurals count: "airbags", "srs modules".
+          bool plural_end = end || (h.end < view.size() && view[h.end] == 's' &&
+                                    IsWordEnd(norm, h.end + 1));
+          if (start && plural_end) ban_terms.push_back({h, ref.owner});
+          break;
+        }
+        case PatternKind::kCompatibility:
+        case PatternKind::kDisclaimer:
+          if ((start || !IsLatinTerm(lit.text)) && (end || !IsLatinTerm(lit.text))) {
+            governors.push_back({h.begin, h.end});
+          }
+          break;
+        case PatternKind::kSecondHand:
+          if (start && end) second_hand.push_back(h);
+          break;
+      }
+    }
+  }
+
+  // Close misspellings of long brand names, word by word (and word pairs for
+  // names of two words), where no exact mention was found.
+  if (!fuzzy_terms.empty()) {
+    std::vector<std::pair<uint32_t, uint32_t>> words;
+    for (size_t p = 0; p < view.size();) {
+      size_t e = view.find(' ', p);
+      if (e == std::string::npos) e = view.size();
+      words.push_back({static_cast<uint32_t>(p), static_cast<uint32_t>(e)});
+      p = e + 1;
+    }
+    std::string candidate;
+    for (size_t w = 0; w < words.size(); ++w) {
+      for (size_t span = 1; span <= 2 && w + span <= words.size(); ++span) {
+        uint32_t b = words[w].first, e = words[w + span - 1].second;
+        candidate.clear();
+        for (uint32_t q = b; q < e; ++q) {
+          if (view[q] != ' ') candidate.push_back(view[q]);
+        }
+        if (candidate.size() + 1 < fuzzy_min || candidate.size() > fuzzy_max + 1) continue;
+        if (!IsLatinTerm(candidate) || common_views.count(candidate)) continue;
+        bool already = std::any_of(mentions.begin(), mentions.end(), [&](const Mention& m) {
+          return m.begin < e && b < m.end;
+        });
+        if (already) continue;
+        std::vector<uint32_t> found;
+        auto probe = [&](std::string_view v) {
+          auto it = fuzzy_index.find(HashBytes(v));
+          if (it == fuzzy_index.end()) return;
+          for (uint32_t id : it->second) {
+            if (std::find(found.begin(), found.end(), id) == found.end()) found.push_back(id);
+          }
+        };
+        probe(candidate);
+        std::string del;
+        for (size_t i = 0; i < candidate.size(); ++i) {
+          del.assign(candidate, 0, i);
+          del.append(candidate, i + 1);
+          probe(del);
+        }
+        for (uint32_t id : found) {
+          const FuzzyTerm& t = fuzzy_terms[id];
+          if (t.view == candidate || !WithinOneEdit(candidate, t.view)) continue;
+          mentions.push_back({t.holder, t.term, b, e, MentionForm::kMisspelled,
+                              norm.FlagsIn(b, e)});
+        }
+      }
+    }
+  }
+
+  // Compatibility and disclaimer phrases govern the brand named right after.
+  for (Mention& m : mentions) {
+    for (const auto& [gb, ge] : governors) {
+      if (ge <= m.begin && WordsBetween(view, ge, m.begin) < kGovernWords) m.governed = true;
+    }
+  }
+
+  std::vector<Case> cases;
+  const std::optional<Money>& price = listing.price;
+
+  // --- brands
+  for (uint32_t h = 0; h < holders.size(); ++h) {
+    const HolderRules& holder = holders[h];
+    std::vector<const Mention*> own;
+    for (const Mention& m : mentions) {
+      if (m.holder == h) own.push_back(&m);
+    }
+    if (own.empty()) continue;
+    const std::string& name = holder.source.name.empty() ? holder.source.id : holder.source.name;
+    Case c;
+    if (holder.authorized.count(listing.seller_id)) {
+      c.reasons.push_back({"authorized_seller", holder.source.id,
+                           "seller " + listing.seller_id + " is authorised by " + name, "",
+                           listing.seller_id, -1.0});
+      cases.push_back(std::move(c));
+      continue;
+    }
+    if (holder.common_word && !holder.categories.empty() && !category.empty()) {
+      bool in_cat = std::any_of(holder.categories.begin(), holder.categories.end(),
+                                [&](const std::string& hc) { return InCategory(category, hc); });
+      if (!in_cat) continue;  // "apple cider vinegar" in food: the everyday word
+    }
+    std::vector<const Mention*> live;
+    for (const Mention* m : own) {
+      if (!m->governed) live.push_back(m);
+    }
+    if (live.empty()) {
+      c.reasons.push_back({"compatibility", holder.source.id,
+                           "names " + name + " only to say what the item fits or that it is not " +
+                               name + "'s",
+                           quote(own[0]->begin, own[0]->end), "", -1.0});
+      cases.push_back(std::move(c));
+      continue;
+    }
+    // The strongest mention speaks for the brand.
+    auto rank = [](MentionForm f) {
+      switch (f) {
+        case MentionForm::kDisguised: return 3;
+        case MentionForm::kGlued: return 2;
+        case MentionForm::kMisspelled: return 1;
+        case MentionForm::kPlain: return 0;
+      }
+      return 0;
+    };
+    const Mention* best = *std::max_element(live.begin(), live.end(), [&](auto* a, auto* b) {
+      return rank(a->form) < rank(b->form);
+    });
+    std::string term = holder.source.brand_terms[best->term];
+    std::string q = quote(best->begin, best->end);
+    c.reasons.push_back({"brand_term", holder.source.id, "names " + name + " (\"" + q + "\")", q,
+                         term, Weights::kBrandMention});
+    switch (best->form) {
+      case MentionForm::kDisguised:
+        c.reasons.push_back({"brand_disguised", holder.source.id,
+                             "\"" + q + "\" reads as " + Upper(term) + " (" +
+                                 DisguiseName(best->flags) + ")",
+                             q, term, Weights::kDisguised});
+        break;
+      case MentionForm::kGlued:
+        c.reasons.push_back({"brand_disguised", holder.source.id,
+                             "\"" + q + "\" hides " + Upper(term) + " inside another word", q, term,
+                             Weights::kGlued});
+        break;
+      case MentionForm::kMisspelled:
+        c.reasons.push_back({"brand_disguised", holder.source.id,
+                             "\"" + q + "\" is a misspelling of " + Upper(term), q, term,
+                             Weights::kMisspelled});
+        break;
+      case MentionForm::kPlain:
+        break;
+    }
+    for (const Hit& s : suspicious) {
+      std::string sq = quote(s.begin, s.end);
+      c.reasons.push_back({"suspicious_term", "", "\"" + sq + "\" is a counterfeit seller's word",
+                           sq, literals[s.literal].text, Weights::kSuspicious});
+      break;  // one is enough; more add no independent evidence
+    }
+    // Price against the MSRP of the product named, else the brand's cheapest.
+    double ratio = -1;
+    if (price && price->amount > 0) {
+      const ProductRule* product = nullptr;
+      std::string product_quote;
+      for (const auto& [hit, owner] : products) {
+        if (owner != h) continue;
+        for (const PatternRef& ref : literals[hit.literal].refs) {
+          if (ref.kind != PatternKind::kProduct || ref.owner != h) continue;
+          const ProductRule& p = holder.source.products[ref.item];
+          if (p.msrp && p.msrp->amount > 0 && p.msrp->currency == price->currency &&
+              (product == nullptr || p.msrp->amount > product->msrp->amount)) {
+            product = &p;
+            product_quote = quote(hit.begin, hit.end);
+          }
+        }
+      }
+      if (product != nullptr) {
+        ratio = price->amount / product->msrp->amount;
+        double w = ratio < 0.25 ? Weights::kPriceFar
+                   : ratio < 0.40 ? Weights::kPriceLow
+                   : ratio < 0.60 ? Weights::kPriceBelow
+                                  : 0;
+        if (w > 0) {
+          c.reasons.push_back(
+              {"price_below_msrp", holder.source.id,
+               "priced " + FormatMoney(price->amount, price->currency) + ", " + Percent(ratio) +
+                   " of the " + FormatMoney(product->msrp->amount, product->msrp->currency) +
+                   " MSRP of " + product->name,
+               product_quote, product->name, w});
+        }
+      } else if (holder.min_msrp > 0 && holder.min_msrp_currency == price->currency) {
+        ratio = price->amount / holder.min_msrp;
+        if (ratio < 0.25) {
+          c.reasons.push_back({"price_below_msrp", holder.source.id,
+                               "priced " + FormatMoney(price->amount, price->currency) + ", " +
+                                   Percent(ratio) + " of " + name + "'s cheapest product",
+                               "", "", Weights::kBrandPriceFar});
+        }
+      }
+    }
+    if (!second_hand.empty() && suspicious.empty() && ratio >= 0.5) {
+      c.reasons.push_back({"second_hand", holder.source.id,
+                           "offered second-hand at " + Percent(ratio) + " of MSRP",
+                           quote(second_hand[0].begin, second_hand[0].end), "",
+                           Weights::kSecondHand});
+    }
+    cases.push_back(std::move(c));
+  }
+
+  // --- protected works
+  {
+    std::unordered_map<uint32_t, Case> by_publisher;
+    std::unordered_map<uint32_t, const ProtectedWork*> work_of;
+    for (const IsbnMatch& m : FindIsbns(original)) {
+      std::string q = original.substr(m.begin, m.end - m.begin);
+      auto it = works_by_isbn.find(m.isbn13);
+      if (it != works_by_isbn.end()) {
+        for (auto [h, w] : it->second) {
+          const ProtectedWork& work = holders[h].source.works[w];
+          work_of[h] = &work;
+          auto& rs = by_publisher[h].reasons;
+          if (std::none_of(rs.begin(), rs.end(), [](const Reason& r) { return r.code == "isbn"; })) {
+            rs.push_back({"isbn", holders[h].source.id,
+                          "ISBN " + m.isbn13 + " is \"" + work.title + "\", protected by " +
+                              holders[h].source.name,
+                          q, m.isbn13, Weights::kIsbnWork});
+          }
+        }
+        continue;
+      }
+      for (const auto& [prefix, h] : isbn_prefixes) {
+        if (m.isbn13.compare(0, prefix.size(), prefix) != 0) continue;
+        auto& rs = by_publisher[h].reasons;
+        if (std::none_of(rs.begin(), rs.end(), [](const Reason& r) { return r.code == "isbn"; })) {
+          rs.push_back({"isbn", holders[h].source.id,
+                        "ISBN " + m.isbn13 + " is in " + holders[h].source.name +
+                            "'s publisher prefix " + prefix,
+                        q, m.isbn13, Weights::kIsbnPrefix});
+        }
+      }
+    }
+    for (const auto& [hit, h] : titles) {
+      for (const PatternRef& ref : literals[hit.literal].refs) {
+        if (ref.kind != PatternKind::kWorkTitle) continue;
+        const ProtectedWork& work = holders[ref.owner].source.works[ref.item];
+        auto& rs = by_publisher[ref.owner].reasons;
+        if (std::any_of(rs.begin(), rs.end(), [](const Reason& r) { return r.code == "work_title"; })) {
+          continue;
+        }
+        if (!work_of.count(ref.owner)) work_of[ref.owner] = &work;
+        std::string q = quote(hit.begin, hit.end);
+        rs.push_back({"work_title", holders[ref.owner].source.id,
+                      "names the protected work \"" + work.title + "\"", q, work.title,
+                      Weights::kWorkTitle});
+      }
+    }
+    for (auto& [h, c] : by_publisher) {
+      if (holders[h].authorized.count(listing.seller_id)) {
+        c.reasons.push_back({"authorized_seller", holders[h].source.id,
+                             "seller " + listing.seller_id + " is authorised by " +
+                                 holders[h].source.name,
+                             "", listing.seller_id, -1.0});
+        cases.push_back(std::move(c));
+        continue;
+      }
+      if (!piracy.empty()) {
+        std::string pq = quote(piracy[0].begin, piracy[0].end);
+        c.reasons.push_back({"piracy_term", "", "\"" + pq + "\" offers an unauthorised copy", pq,
+                             literals[piracy[0].literal].text, Weights::kPiracyTerm});
+      }
+      double ratio = -1;
+      auto w = work_of.find(h);
+      if (w != work_of.end() && w->second->list_price && price && price->amount > 0 &&
+          w->second->list_price->currency == price->currency && w->second->list_price->amount > 0) {
+        ratio = price->amount / w->second->list_price->amount;
+        double wt = ratio < 0.15 ? Weights::kListFar : ratio < 0.30 ? Weights::kListLow : 0;
+        if (wt > 0) {
+          c.reasons.push_back({"price_below_list", holders[h].source.id,
+                               "priced " + FormatMoney(price->amount, price->currency) + ", " +
+                                   Percent(ratio) + " of the " +
+                                   FormatMoney(w->second->list_price->amount,
+                                               w->second->list_price->currency) +
+                                   " list price",
+                               "", w->second->title, wt});
+        }
+      }
+      if (piracy.empty() && !second_hand.empty() && (ratio < 0 || ratio >= 0.3)) {
+        c.reasons.push_back({"second_hand", holders[h].source.id, "offered as a used copy",
+                             quote(second_hand[0].begin, second_hand[0].end), "",
+                             Weights::kSecondHand});
+      }
+      // Naming a book is not piracy: without an offer of a copy or a price
+      // far below list, a work match alone stays below review.
+      cases.push_back(std::move(c));
+    }
+  }
+
+  // --- category bans
+  for (uint32_t b = 0; b < bans.size(); ++b) {
+    Case c;
+    const CategoryBan& ban = bans[b];
+    bool in_cat = false, near_cat = false;
+    for (const std::string& bc : ban_categories[b]) {
+      if (!category.empty() && InCategory(category, bc)) in_cat = true;
+      if (!category.empty() && TopLevel(category) == TopLevel(bc)) near_cat = true;
+    }
+    if (in_cat) {
+      c.reasons.push_back({"category_ban", "", "listed in the banned category " + listing.category +
+                                                   " (" + ban.reason + ")",
+                           listing.category, ban.id, Weights::kBanCategory});
+    }
+    for (const auto& [hit, owner] : ban_terms) {
+      if (owner != b) continue;
+      std::string q = quote(hit.begin, hit.end);
+      bool title = in_title(hit.begin);
+      c.reasons.push_back({"category_ban", "",
+                           "\"" + q + "\" names a banned product (" + ban.id + ": " + ban.reason + ")",
+                           q, ban.id, title ? Weights::kBanTermTitle : Weights::kBanTermText});
+      if (near_cat && !in_cat) {
+        c.reasons.push_back({"category_ban", "",
+                             "listed under " + listing.category + ", beside the banned category",
+                             listing.category, ban.id, Weights::kBanTermNearCategory});
+      }
+      break;
+    }
+    if (c.HasPositive()) cases.push_back(std::move(c));
+  }
+
+  // --- stay-down
+  if (ctx.stay_down != nullptr && ctx.stay_down->size() > 0) {
+    TextFingerprint fp = FingerprintText(listing.title, listing.description);
+    if (auto m = ctx.stay_down->Find(fp)) {
+      Case c;
+      char sim[16];
+      std::snprintf(sim, sizeof sim, "%.2f", m->similarity);
+      c.reasons.push_back({"stay_down", m->rights_holder,
+                           std::string("re-upload of a listing removed by ") + m->source +
+                               " (similarity " + sim + ")",
+                           listing.title, m->source,
+                           m->similarity >= 0.8 ? Weights::kStayDown : Weights::kStayDownWeak});
+      cases.push_back(std::move(c));
+    }
+  }
+
+  // --- seller history strengthens existing evidence, never creates it
+  const SellerHistory& s = ctx.seller;
+  for (Case& c : cases) {
+    if (c.Score() < 0.3) continue;
+    if (s.suspended) {
+      c.reasons.push_back({"seller_history", "", "the seller is suspended", "", listing.seller_id,
+                           Weights::kSellerSuspended});
+    } else if (s.active_strikes > 0) {
+      c.reasons.push_back({"seller_history", "",
+                           "the seller has " + std::to_string(s.active_strikes) + " active strike" +
+                               (s.active_strikes == 1 ? "" : "s"),
+                           "", listing.seller_id, Weights::kSellerStrikes});
+    } else if (s.earlier_removals > 0) {
+      c.reasons.push_back({"seller_history", "",
+                           "the seller had " + std::to_string(s.earlier_removals) +
+                               " listing(s) removed before",
+                           "", listing.seller_id, Weights::kSellerRemovals});
+    }
+  }
+
+  // The verdict: the strongest case decides; reasons of every case that
+  // reaches review are reported, strongest first.
+  double top = 0;
+  const Case* top_case = nullptr;
+  for (const Case& c : cases) {
+    double sc = c.Score();
+    if (top_case == nullptr || sc > top) {
+      top = sc;
+      top_case = &c;
+    }
+  }
+  verdict.score = std::round(top * 1000) / 1000;
+  const Thresholds& t = ctx.thresholds;
+  verdict.decision = verdict.score >= t.block    ? Decision::kBlock
+                     : verdict.score >= t.review ? Decision::kReview
+                                                 : Decision::kAllow;
+  for (const Case& c : cases) {
+    if (&c == top_case || c.Score() >= t.review) {
+      verdict.reasons.insert(verdict.reasons.end(), c.reasons.begin(), c.reasons.end());
+    }
+  }
+  std::stable_sort(verdict.reasons.begin(), verdict.reasons.end(),
+                   [](const Reason& a, const Reason& b) { return a.weight > b.weight; });
+  return verdict;
+}
+
+}  // namespace counterfoil::screening

@@ -81,6 +81,12 @@ constexpr std::array<std::pair<DeliveryState, std::string_view>, 3> kDeliverySta
     {DeliveryState::kDelivered, "delivered"},
     {DeliveryState::kFailed, "failed"},
 }};
+constexpr std::array<std::pair<HitStatus, std::string_view>, 4> kHitStatuses{{
+    {HitStatus::kOpen, "open"},
+    {HitStatus::kConfirmed, "confirmed"},
+    {HitStatus::kDismissed, "dismissed"},
+    {HitStatus::kAutoBlocked, "auto_blocked"},
+}};
 constexpr std::array<std::pair<JobState, std::string_view>, 4> kJobStates{{
     {JobState::kQueued, "queued"},
     {JobState::kRunning, "running"},
@@ -133,6 +139,8 @@ std::string_view Name(RightType t) { return EnumName(kRightTypes, t); }
 std::optional<RightType> ParseRightType(std::string_view s) { return EnumParse(kRightTypes, s); }
 std::string_view Name(Verification v) { return EnumName(kVerifications, v); }
 std::string_view Name(ListingStatus s) { return EnumName(kListingStatuses, s); }
+std::string_view Name(HitStatus s) { return EnumName(kHitStatuses, s); }
+std::optional<HitStatus> ParseHitStatus(std::string_view s) { return EnumParse(kHitStatuses, s); }
 std::string_view Name(NoticeState s) { return EnumName(kNoticeStates, s); }
 std::optional<NoticeState> ParseNoticeState(std::string_view s) {
   return EnumParse(kNoticeStates, s);
@@ -409,6 +417,7 @@ json::object ToJson(const Marketplace& v) {
   o["regime_overrides"] = v.regime_overrides;
   o["repeat_infringer"] = v.repeat_infringer;
   o["notifier_programme"] = v.notifier_programme;
+  o["screening"] = v.screening;
   o["url_template"] = v.url_template;
   PutTime(o, "created_at", v.created_at);
   return o;
@@ -420,6 +429,7 @@ void FromJson(const json::object& o, Marketplace& v) {
   v.regime_overrides = GetObject(o, "regime_overrides");
   v.repeat_infringer = GetObject(o, "repeat_infringer");
   v.notifier_programme = GetObject(o, "notifier_programme");
+  v.screening = GetObject(o, "screening");
   v.url_template = GetString(o, "url_template");
   v.created_at = GetTime(o, "created_at");
 }
@@ -465,6 +475,7 @@ json::object ToJson(const Listing& v) {
   o["status"] = Name(v.status);
   o["status_reason"] = v.status_reason;
   o["version"] = v.version;
+  if (v.screening) o["screening"] = ToJson(*v.screening);
   PutTime(o, "created_at", v.created_at);
   PutTime(o, "updated_at", v.updated_at);
   return o;
@@ -485,6 +496,11 @@ void FromJson(const json::object& o, Listing& v) {
   v.status = GetEnum(o, "status", kListingStatuses, ListingStatus::kActive);
   v.status_reason = GetString(o, "status_reason");
   v.version = GetInt(o, "version");
+  v.screening.reset();
+  if (auto it = o.find("screening"); it != o.end() && it->value().is_object()) {
+    v.screening.emplace();
+    FromJson(it->value().get_object(), *v.screening);
+  }
   v.created_at = GetTime(o, "created_at");
   v.updated_at = GetTime(o, "updated_at");
 }
@@ -586,6 +602,7 @@ json::object ToJson(const StatementOfReasons& v) {
   o["marketplace_id"] = v.marketplace_id;
   o["notice_id"] = v.notice_id;
   o["appeal_id"] = v.appeal_id;
+  o["hit_id"] = v.hit_id;
   o["listing_id"] = v.listing_id;
   o["seller_id"] = v.seller_id;
   o["decision"] = v.decision;
@@ -593,6 +610,8 @@ json::object ToJson(const StatementOfReasons& v) {
   o["territorial_scope"] = v.territorial_scope;
   o["facts"] = v.facts;
   o["notice_based"] = v.notice_based;
+  // DSA art. 17(3)(b) and the Transparency Database's source type.
+  o["source"] = v.notice_based ? "notice" : "own_initiative";
   o["automated_detection"] = v.automated_detection;
   o["automated_decision"] = v.automated_decision;
   o["legal_ground"] = v.legal_ground;
@@ -607,6 +626,7 @@ void FromJson(const json::object& o, StatementOfReasons& v) {
   v.marketplace_id = GetString(o, "marketplace_id");
   v.notice_id = GetString(o, "notice_id");
   v.appeal_id = GetString(o, "appeal_id");
+  v.hit_id = GetString(o, "hit_id");
   v.listing_id = GetString(o, "listing_id");
   v.seller_id = GetString(o, "seller_id");
   v.decision = GetString(o, "decision");
@@ -705,6 +725,7 @@ json::object ToJson(const Strike& v) {
   o["seller_id"] = v.seller_id;
   o["marketplace_id"] = v.marketplace_id;
   o["notice_id"] = v.notice_id;
+  o["hit_id"] = v.hit_id;
   PutTime(o, "at", v.at);
   o["voided"] = v.voided;
   o["voided_reason"] = v.voided_reason;
@@ -715,6 +736,7 @@ void FromJson(const json::object& o, Strike& v) {
   v.seller_id = GetString(o, "seller_id");
   v.marketplace_id = GetString(o, "marketplace_id");
   v.notice_id = GetString(o, "notice_id");
+  v.hit_id = GetString(o, "hit_id");
   v.at = GetTime(o, "at");
   v.voided = GetBool(o, "voided");
   v.voided_reason = GetString(o, "voided_reason");
@@ -831,6 +853,132 @@ void FromJson(const json::object& o, Job& v) {
   v.error = GetString(o, "error");
   v.created_at = GetTime(o, "created_at");
   v.finished_at = GetOptTime(o, "finished_at");
+}
+
+// ---------------------------------------------------------------- screening
+
+json::object ToJson(const ScreeningVerdict& v) {
+  json::array reasons;
+  reasons.reserve(v.reasons.size());
+  for (const auto& r : v.reasons) {
+    json::object ro{{"code", r.code}, {"rights_holder", r.rights_holder}, {"detail", r.detail}};
+    if (!r.evidence.empty()) ro["evidence"] = r.evidence;
+    if (!r.ref.empty()) ro["ref"] = r.ref;
+    ro["weight"] = r.weight;
+    reasons.emplace_back(std::move(ro));
+  }
+  json::object o;
+  o["decision"] = v.decision;
+  o["score"] = v.score;
+  o["reasons"] = std::move(reasons);
+  o["rule_set"] = v.rule_set;
+  PutTime(o, "screened_at", v.screened_at);
+  return o;
+}
+void FromJson(const json::object& o, ScreeningVerdict& v) {
+  v.decision = GetString(o, "decision");
+  v.score = GetDouble(o, "score");
+  v.reasons.clear();
+  if (auto it = o.find("reasons"); it != o.end() && it->value().is_array()) {
+    for (const auto& e : it->value().get_array()) {
+      if (!e.is_object()) continue;
+      const json::object& ro = e.get_object();
+      v.reasons.push_back({GetString(ro, "code"), GetString(ro, "rights_holder"),
+                           GetString(ro, "detail"), GetString(ro, "evidence"),
+                           GetString(ro, "ref"), GetDouble(ro, "weight")});
+    }
+  }
+  v.rule_set = GetString(o, "rule_set");
+  v.screened_at = GetTime(o, "screened_at");
+}
+
+json::object ToJson(const ScreeningHit& v) {
+  json::object o;
+  o["id"] = v.id;
+  o["marketplace_id"] = v.marketplace_id;
+  o["listing_id"] = v.listing_id;
+  o["listing_version"] = v.listing_version;
+  o["seller_id"] = v.seller_id;
+  o["rights_holder_ids"] = ToJsonArray(v.rights_holder_ids);
+  o["verdict"] = ToJson(v.verdict);
+  o["snapshot"] = v.snapshot;
+  o["trigger"] = v.trigger;
+  o["status"] = Name(v.status);
+  o["stay_down_source"] = v.stay_down_source;
+  o["decided_by"] = v.decided_by;
+  PutTime(o, "decided_at", v.decided_at);
+  o["decision_note"] = v.decision_note;
+  o["statement_id"] = v.statement_id;
+  o["strike_id"] = v.strike_id;
+  o["stay_down_id"] = v.stay_down_id;
+  PutTime(o, "created_at", v.created_at);
+  PutTime(o, "updated_at", v.updated_at);
+  return o;
+}
+void FromJson(const json::object& o, ScreeningHit& v) {
+  v.id = GetString(o, "id");
+  v.marketplace_id = GetString(o, "marketplace_id");
+  v.listing_id = GetString(o, "listing_id");
+  v.listing_version = GetInt(o, "listing_version");
+  v.seller_id = GetString(o, "seller_id");
+  v.rights_holder_ids = GetStrings(o, "rights_holder_ids");
+  v.verdict = {};
+  if (auto it = o.find("verdict"); it != o.end() && it->value().is_object())
+    FromJson(it->value().get_object(), v.verdict);
+  v.snapshot = GetObject(o, "snapshot");
+  v.trigger = GetString(o, "trigger");
+  v.status = GetEnum(o, "status", kHitStatuses, HitStatus::kOpen);
+  v.stay_down_source = GetString(o, "stay_down_source");
+  v.decided_by = GetString(o, "decided_by");
+  v.decided_at = GetOptTime(o, "decided_at");
+  v.decision_note = GetString(o, "decision_note");
+  v.statement_id = GetString(o, "statement_id");
+  v.strike_id = GetString(o, "strike_id");
+  v.stay_down_id = GetString(o, "stay_down_id");
+  v.created_at = GetTime(o, "created_at");
+  v.updated_at = GetTime(o, "updated_at");
+}
+
+json::object ToJson(const StayDownEntry& v) {
+  json::object o;
+  o["id"] = v.id;
+  o["source"] = v.source;
+  o["rights_holder_id"] = v.rights_holder_id;
+  o["marketplace_id"] = v.marketplace_id;
+  o["listing_id"] = v.listing_id;
+  o["title"] = v.title;
+  o["description"] = v.description;
+  PutTime(o, "created_at", v.created_at);
+  return o;
+}
+void FromJson(const json::object& o, StayDownEntry& v) {
+  v.id = GetString(o, "id");
+  v.source = GetString(o, "source");
+  v.rights_holder_id = GetString(o, "rights_holder_id");
+  v.marketplace_id = GetString(o, "marketplace_id");
+  v.listing_id = GetString(o, "listing_id");
+  v.title = GetString(o, "title");
+  v.description = GetString(o, "description");
+  v.created_at = GetTime(o, "created_at");
+}
+
+json::object ToJson(const ScreeningRuleStat& v) {
+  json::object o;
+  o["code"] = v.code;
+  o["rights_holder_id"] = v.rights_holder_id;
+  o["confirmed"] = v.confirmed;
+  o["dismissed"] = v.dismissed;
+  o["auto_blocked"] = v.auto_blocked;
+  PutTime(o, "updated_at", v.updated_at);
+  return o;
+}
+void FromJson(const json::object& o, ScreeningRuleStat& v) {
+  v.code = GetString(o, "code");
+  v.rights_holder_id = GetString(o, "rights_holder_id");
+  v.confirmed = GetInt(o, "confirmed");
+  v.dismissed = GetInt(o, "dismissed");
+  v.auto_blocked = GetInt(o, "auto_blocked");
+  v.updated_at = GetTime(o, "updated_at");
 }
 
 }  // namespace counterfoil::domain

@@ -1,6 +1,7 @@
 // The aggregates of Counterfoil: organisations and users, IP rights and
 // protection data, marketplaces, sellers and listings, notices with their
-// counter-notices, appeals, statements of reasons and strikes, and the
+// counter-notices, appeals, statements of reasons and strikes, proactive
+// screening (hits, the stay-down bank, per-rule statistics), and the
 // integration records (events, webhooks, jobs).
 //
 // These are plain value types. Each has ToJson/FromJson giving the stored
@@ -171,6 +172,9 @@ struct Marketplace {
   json::object regime_overrides;     // regime id -> partial regime JSON
   json::object repeat_infringer;     // RepeatInfringerPolicy JSON (empty = defaults)
   json::object notifier_programme;   // NotifierProgramme JSON (empty = defaults)
+  // Screening thresholds {"block": 0.9, "review": 0.5} (ScreeningThresholds
+  // JSON, policy.h; empty = the configuration's [screening] defaults).
+  json::object screening;
   std::string url_template;          // "https://shop.example/item/{id}"
   Timestamp created_at{};
 };
@@ -198,6 +202,30 @@ struct Seller {
 
 enum class ListingStatus { kActive, kRemoved, kRestored, kBlocked };
 std::string_view Name(ListingStatus s);
+// The listing is online (published on the marketplace).
+inline bool IsOnline(ListingStatus s) {
+  return s == ListingStatus::kActive || s == ListingStatus::kRestored;
+}
+
+// One reason of a screening verdict as stored (the engine's
+// screening::Reason; see src/screening/engine.h for the codes).
+struct ScreeningReason {
+  std::string code;           // "brand_term", "price_below_msrp", "stay_down", …
+  std::string rights_holder;  // organisation id; empty for platform rules
+  std::string detail;         // "\"dys0n\" reads as DYSON"
+  std::string evidence;       // the seller's own words
+  std::string ref;            // product, ISBN, ban id, or the stay-down source "hit:hit_…"
+  double weight = 0;          // contribution to the score (negative: mitigating)
+};
+
+// A screening verdict as stored on a listing and a screening hit.
+struct ScreeningVerdict {
+  std::string decision;  // "allow" | "review" | "block"
+  double score = 0;
+  std::vector<ScreeningReason> reasons;
+  std::string rule_set;  // the rule set's key (screening::RuleSet::Key)
+  Timestamp screened_at{};
+};
 
 struct Listing {
   std::string id;
@@ -212,8 +240,10 @@ struct Listing {
   std::string ship_from;
   std::string url;
   ListingStatus status = ListingStatus::kActive;
-  std::string status_reason;  // e.g. "notice ntc_…", "seller suspended"
+  std::string status_reason;  // e.g. "notice ntc_…", "seller suspended", "screening hit_…"
   int64_t version = 0;        // bumped on every change
+  // The last screening verdict (absent until the listing is first screened).
+  std::optional<ScreeningVerdict> screening;
   Timestamp created_at{};
   Timestamp updated_at{};
 };
@@ -295,13 +325,14 @@ struct StatementOfReasons {
   std::string marketplace_id;
   std::string notice_id;
   std::string appeal_id;
+  std::string hit_id;  // own-initiative decisions on a screening hit
   std::string listing_id;
   std::string seller_id;
   std::string decision;              // "removal", "restoration", "no_action", "suspension"
   std::string restriction;           // (a) the restriction, its territorial scope and duration
   std::string territorial_scope;
   std::string facts;                 // (b) facts and circumstances relied on
-  bool notice_based = true;          // (b) taken after a notice
+  bool notice_based = true;          // (b) taken after a notice; false: own initiative
   bool automated_detection = false;  // (c)
   bool automated_decision = false;   // (c)
   std::string legal_ground;          // (d) the law relied on
@@ -359,11 +390,76 @@ struct Strike {
   std::string id;
   std::string seller_id;
   std::string marketplace_id;
-  std::string notice_id;
+  std::string notice_id;  // the upheld notice, or
+  std::string hit_id;     // the confirmed screening hit
   Timestamp at{};
   bool voided = false;
   std::string voided_reason;
 };
+
+// ---------------------------------------------------------------- screening
+
+// A listing that proactive screening flagged: a `review` verdict waiting in
+// the reviewer's queue (open → confirmed | dismissed), or a `block` verdict
+// acted on at once (auto_blocked).
+enum class HitStatus { kOpen, kConfirmed, kDismissed, kAutoBlocked };
+std::string_view Name(HitStatus s);
+std::optional<HitStatus> ParseHitStatus(std::string_view s);
+
+struct ScreeningHit {
+  std::string id;  // "hit_<ULID>"
+  std::string marketplace_id;
+  std::string listing_id;
+  int64_t listing_version = 0;  // the version screened
+  std::string seller_id;
+  // Rights holders whose rules fired (tenancy: each of them sees the hit).
+  std::vector<std::string> rights_holder_ids;
+  ScreeningVerdict verdict;
+  json::object snapshot;  // the listing as screened (Snapshot)
+  std::string trigger;    // "upsert" | "rescreen"
+  HitStatus status = HitStatus::kOpen;
+  // The original decision a stay_down reason links to ("notice:ntc_…", "hit:hit_…").
+  std::string stay_down_source;
+  std::string decided_by;  // user id, or "system" for auto_blocked
+  std::optional<Timestamp> decided_at;
+  std::string decision_note;  // the reviewer's reason (required to dismiss)
+  std::string statement_id;   // the statement of reasons of the takedown
+  std::string strike_id;
+  std::string stay_down_id;  // the bank entry the takedown added
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+// A removed listing's text in the stay-down bank.
+struct StayDownEntry {
+  std::string id;      // "sd_<ULID>"
+  std::string source;  // the decision: "notice:ntc_…" or "hit:hit_…"
+  std::string rights_holder_id;
+  std::string marketplace_id;
+  std::string listing_id;
+  std::string title;
+  std::string description;
+  Timestamp created_at{};
+};
+
+// How reviewers decided the hits a rule fired on: per reason code and rights
+// holder (empty for platform rules), counted when a hit is confirmed,
+// dismissed (a false positive) or blocked automatically.
+struct ScreeningRuleStat {
+  std::string code;
+  std::string rights_holder_id;
+  int64_t confirmed = 0;
+  int64_t dismissed = 0;
+  int64_t auto_blocked = 0;
+  Timestamp updated_at{};
+};
+// "code|rights_holder": the id of the statistics row of a rule.
+inline std::string RuleStatKey(std::string_view code, std::string_view rights_holder) {
+  std::string k(code);
+  k += '|';
+  k += rights_holder;
+  return k;
+}
 
 // ---------------------------------------------------------------- integration
 
@@ -411,7 +507,7 @@ std::string_view Name(JobState s);
 
 struct Job {
   std::string id;
-  std::string kind;  // "notice_bulk", "listing_bulk"
+  std::string kind;  // "notice_bulk", "screening_rescreen"
   std::string owner_org_id;
   std::string created_by;
   std::string input_sha256;
@@ -452,6 +548,10 @@ json::object ToJson(const Delivery& v);
 json::object ToJson(const Job& v);
 json::object ToJson(const Work& v);
 json::object ToJson(const Product& v);
+json::object ToJson(const ScreeningVerdict& v);
+json::object ToJson(const ScreeningHit& v);
+json::object ToJson(const StayDownEntry& v);
+json::object ToJson(const ScreeningRuleStat& v);
 
 // FromJson reads a document this program wrote; unknown or missing members
 // take their defaults (documents written by older versions still load).
@@ -474,5 +574,9 @@ void FromJson(const json::object& o, Event& v);
 void FromJson(const json::object& o, WebhookEndpoint& v);
 void FromJson(const json::object& o, Delivery& v);
 void FromJson(const json::object& o, Job& v);
+void FromJson(const json::object& o, ScreeningVerdict& v);
+void FromJson(const json::object& o, ScreeningHit& v);
+void FromJson(const json::object& o, StayDownEntry& v);
+void FromJson(const json::object& o, ScreeningRuleStat& v);
 
 }  // namespace counterfoil::domain

@@ -129,4 +129,25 @@ boost::json::object ToJson(const NotifierProgramme& p) {
           {"limit_days", p.limit_days}};
 }
 
+Result<ScreeningThresholds> ScreeningThresholdsFromJson(const boost::json::value& v,
+                                                        ScreeningThresholds base) {
+  FieldReader in(v);
+  in.RejectUnknown({"block", "review"});
+  ScreeningThresholds t = base;
+  if (auto d = in.OptNumber("block")) t.block = *d;
+  if (auto d = in.OptNumber("review")) t.review = *d;
+  RETURN_IF_ERROR(in.status());
+  if (!(t.block > 0 && t.block <= 1))
+    return InvalidArgument("block: must be above 0 and at most 1", "/block");
+  if (!(t.review > 0 && t.review < t.block))
+    return InvalidArgument("review: must be above 0 and below block (" + std::to_string(t.block) +
+                               ")",
+                           "/review");
+  return t;
+}
+
+boost::json::object ToJson(const ScreeningThresholds& t) {
+  return {{"block", t.block}, {"review", t.review}};
+}
+
 }  // namespace counterfoil::domain

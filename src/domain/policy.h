@@ -1,6 +1,8 @@
 // The repeat-infringer policy (when a seller is suspended) and the notifier
 // programme (which complainants earn the good-faith fast lane, and which are
-// warned and then limited), as configurable thresholds with pure evaluation.
+// warned and then limited), and the screening thresholds (which scores block a
+// listing or send it to review), as configurable thresholds with pure
+// evaluation.
 //
 // Legal background:
 //  * 17 U.S.C. §512(i)(1)(A): the safe harbours require a policy that provides
@@ -99,5 +101,21 @@ boost::json::object ToJson(const RepeatInfringerPolicy& p);
 // DSA art. 23(2)).
 Result<NotifierProgramme> NotifierProgrammeFromJson(const boost::json::value& v);
 boost::json::object ToJson(const NotifierProgramme& p);
+
+// Proactive screening: a verdict scoring at least `block` takes the listing
+// down at once (own initiative, automated detection and decision); at least
+// `review` sends it to the reviewers. Blocking without a person is kept for
+// overwhelming evidence (the DSA art. 17(3)(c) statement says so), hence the
+// high default.
+struct ScreeningThresholds {
+  double block = 0.9;
+  double review = 0.5;
+};
+// Members absent keep `base`'s values; unknown members are rejected. Holds
+// 0 < review < block <= 1, else kInvalidArgument naming the member
+// ("/review" or "/block").
+Result<ScreeningThresholds> ScreeningThresholdsFromJson(const boost::json::value& v,
+                                                        ScreeningThresholds base = {});
+boost::json::object ToJson(const ScreeningThresholds& t);
 
 }  // namespace counterfoil::domain

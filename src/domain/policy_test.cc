@@ -176,5 +176,29 @@ TEST(NotifierProgramme, FromJsonKeepsDefaultsAndNamesTheBadMember) {
   EXPECT_EQ(NotifierProgrammeFromJson(J(R"({"warn_after": 5})")).status().field(), "/warn_after");
 }
 
+TEST(ScreeningThresholds, FromJsonMergesOverTheBaseAndKeepsReviewBelowBlock) {
+  Result<ScreeningThresholds> t = ScreeningThresholdsFromJson(J(R"({"block": 0.95})"));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_DOUBLE_EQ(t->block, 0.95);
+  EXPECT_DOUBLE_EQ(t->review, 0.5);
+  Result<ScreeningThresholds> base =
+      ScreeningThresholdsFromJson(J(R"({"review": 0.3})"), ScreeningThresholds{0.8, 0.6});
+  ASSERT_TRUE(base.ok());
+  EXPECT_DOUBLE_EQ(base->block, 0.8);
+  EXPECT_DOUBLE_EQ(base->review, 0.3);
+  Result<ScreeningThresholds> back = ScreeningThresholdsFromJson(ToJson(*t));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(ToJson(*back), ToJson(*t));
+
+  EXPECT_EQ(ScreeningThresholdsFromJson(J(R"({"block": 1.2})")).status().field(), "/block");
+  EXPECT_EQ(ScreeningThresholdsFromJson(J(R"({"block": 0})")).status().field(), "/block");
+  EXPECT_EQ(ScreeningThresholdsFromJson(J(R"({"review": 0})")).status().field(), "/review");
+  // review must stay below block, also when only one of them is given.
+  EXPECT_EQ(ScreeningThresholdsFromJson(J(R"({"review": 0.9})")).status().field(), "/review");
+  EXPECT_EQ(ScreeningThresholdsFromJson(J(R"({"block": 0.4})")).status().field(), "/review");
+  EXPECT_EQ(ScreeningThresholdsFromJson(J(R"({"block": "high"})")).status().field(), "/block");
+  EXPECT_EQ(ScreeningThresholdsFromJson(J(R"({"allow": 0.1})")).status().field(), "/allow");
+}
+
 }  // namespace
 }  // namespace counterfoil::domain

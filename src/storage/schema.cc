@@ -14,6 +14,13 @@ Value S(const std::string& s) {
 }
 }  // namespace
 
+Value TokenList(const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::monostate{};
+  std::string s = "|";
+  for (const auto& id : ids) s += id + "|";
+  return s;
+}
+
 using namespace domain;
 
 #define CF_ID(Type, expr) \
@@ -105,7 +112,20 @@ std::vector<Value> Schema<Delivery>::Values(const Delivery& v) {
 }
 CF_ID(Job, v.id)
 std::vector<Value> Schema<Job>::Values(const Job& v) {
-  return {S(v.owner_org_id), std::string(Name(v.state)), T(v.created_at)};
+  return {S(v.owner_org_id), std::string(Name(v.state)), T(v.created_at), S(v.kind)};
+}
+CF_ID(ScreeningHit, v.id)
+std::vector<Value> Schema<ScreeningHit>::Values(const ScreeningHit& v) {
+  return {v.marketplace_id, v.listing_id,     v.seller_id, std::string(Name(v.status)),
+          TokenList(v.rights_holder_ids), T(v.created_at)};
+}
+CF_ID(StayDownEntry, v.id)
+std::vector<Value> Schema<StayDownEntry>::Values(const StayDownEntry& v) {
+  return {v.source, S(v.listing_id), T(v.created_at)};
+}
+CF_ID(ScreeningRuleStat, RuleStatKey(v.code, v.rights_holder_id))
+std::vector<Value> Schema<ScreeningRuleStat>::Values(const ScreeningRuleStat& v) {
+  return {v.code, S(v.rights_holder_id)};
 }
 
 }  // namespace counterfoil::storage

@@ -50,7 +50,12 @@ CF_SCHEMA(Appeal, "appeals", "notice_id", "seller_id", "marketplace_id", "compla
 CF_SCHEMA(Strike, "strikes", "seller_id", "marketplace_id", "at", "voided")
 CF_SCHEMA(WebhookEndpoint, "webhooks", "owner_org_id", "marketplace_id")
 CF_SCHEMA(Delivery, "deliveries", "endpoint_id", "state", "next_attempt_at", "event_seq")
-CF_SCHEMA(Job, "jobs", "owner_org_id", "state", "created_at")
+CF_SCHEMA(Job, "jobs", "owner_org_id", "state", "created_at", "kind")
+// rights_holders is a TokenList of the hit's rights_holder_ids (tenancy).
+CF_SCHEMA(ScreeningHit, "screening_hits", "marketplace_id", "listing_id", "seller_id", "status",
+          "rights_holders", "created_at")
+CF_SCHEMA(StayDownEntry, "stay_down", "source", "listing_id", "created_at")
+CF_SCHEMA(ScreeningRuleStat, "screening_rule_stats", "code", "rights_holder_id")
 
 #undef CF_SCHEMA
 

@@ -40,7 +40,9 @@ namespace counterfoil::storage {
 using Value = std::variant<std::monostate, int64_t, std::string>;
 
 struct Condition {
-  enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kIsNull, kNotNull };
+  // kHasToken: the column holds a token list "|a|b|" (TokenList) and contains
+  // at least one of the values (none given: no row matches).
+  enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kIsNull, kNotNull, kHasToken };
   std::string column;
   Op op = Op::kEq;
   std::vector<Value> values;
@@ -59,11 +61,18 @@ struct Filter {
   Filter& In(std::string c, std::vector<Value> vs) { return Add(std::move(c), Condition::Op::kIn, std::move(vs)); }
   Filter& IsNull(std::string c) { return Add(std::move(c), Condition::Op::kIsNull, {}); }
   Filter& NotNull(std::string c) { return Add(std::move(c), Condition::Op::kNotNull, {}); }
+  Filter& HasToken(std::string c, std::vector<Value> vs) {
+    return Add(std::move(c), Condition::Op::kHasToken, std::move(vs));
+  }
   Filter& Add(std::string c, Condition::Op op, std::vector<Value> vs) {
     conditions.push_back({std::move(c), op, std::move(vs)});
     return *this;
   }
 };
+
+// A set of ids as one indexed column, for kHasToken: "|a|b|" (NULL when empty).
+// Ids must not contain '|'.
+Value TokenList(const std::vector<std::string>& ids);
 
 // Keyset pagination. `order_by` names indexed columns (ascending unless
 // `descending`); "id" is always appended as the tie-breaker. NULL sorts
@@ -177,6 +186,10 @@ class Tx {
   virtual Repository<domain::WebhookEndpoint>& webhooks() = 0;
   virtual Repository<domain::Delivery>& deliveries() = 0;
   virtual Repository<domain::Job>& jobs() = 0;
+  virtual Repository<domain::ScreeningHit>& screening_hits() = 0;
+  virtual Repository<domain::StayDownEntry>& stay_down() = 0;
+  // id = domain::RuleStatKey(code, rights_holder_id)
+  virtual Repository<domain::ScreeningRuleStat>& screening_rule_stats() = 0;
 
   // Appends to the hash chain; fills seq, prev_hash and hash. Write only.
   virtual Status Audit(domain::AuditEntry& e) = 0;

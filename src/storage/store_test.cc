@@ -28,6 +28,7 @@
 #include "domain/audit.h"
 #include "domain/model.h"
 #include "storage/schema.h"
+#include "storage/sqlite/migrations.h"
 
 namespace counterfoil::storage {
 namespace {
@@ -89,6 +90,11 @@ Repository<Strike>& RepoFor(Tx& tx, Tag<Strike>) { return tx.strikes(); }
 Repository<WebhookEndpoint>& RepoFor(Tx& tx, Tag<WebhookEndpoint>) { return tx.webhooks(); }
 Repository<Delivery>& RepoFor(Tx& tx, Tag<Delivery>) { return tx.deliveries(); }
 Repository<Job>& RepoFor(Tx& tx, Tag<Job>) { return tx.jobs(); }
+Repository<ScreeningHit>& RepoFor(Tx& tx, Tag<ScreeningHit>) { return tx.screening_hits(); }
+Repository<StayDownEntry>& RepoFor(Tx& tx, Tag<StayDownEntry>) { return tx.stay_down(); }
+Repository<ScreeningRuleStat>& RepoFor(Tx& tx, Tag<ScreeningRuleStat>) {
+  return tx.screening_rule_stats();
+}
 template <typename T>
 Repository<T>& Repo(Tx& tx) {
   return RepoFor(tx, Tag<T>{});
@@ -205,6 +211,7 @@ Marketplace SampleMarketplace(std::string id) {
   v.regime_overrides = {{"eu_dsa", json::object{{"appeal_days", 180}}}};
   v.repeat_infringer = {{"strikes", 3}, {"window_days", 365}};
   v.notifier_programme = {{"good_faith_min_accepted", 50}};
+  v.screening = {{"block", 0.95}, {"review", 0.6}};
   v.url_template = "https://shop.example/item/{id}";
   v.created_at = At(10);
   return v;
@@ -221,6 +228,19 @@ Seller SampleSeller(std::string id) {
   v.suspended_at = At(11);
   v.created_at = At(12);
   v.updated_at = At(13);
+  return v;
+}
+
+ScreeningVerdict SampleVerdict() {
+  ScreeningVerdict v;
+  v.decision = "review";
+  v.score = 0.72;
+  v.reasons = {{"brand_term", "org_brand", "\"dys0n\" reads as DYSON", "Dys0n V15", "", 0.5},
+               {"price_below_msrp", "org_brand", "89.99 EUR is 13% of the MSRP", "89.99",
+                "Dyson V15 Detect", 0.3},
+               {"compatibility", "", "\"compatible with\"", "compatible with", "", -0.1}};
+  v.rule_set = "rs_0123456789abcdef";
+  v.screened_at = At(13);
   return v;
 }
 
@@ -241,6 +261,7 @@ Listing SampleListing(std::string id, std::string marketplace = "mkt_1",
   v.status = status;
   v.status_reason = "notice ntc_1";
   v.version = 7;
+  v.screening = SampleVerdict();
   v.created_at = At(14) + milliseconds(123);
   v.updated_at = updated;
   return v;
@@ -295,6 +316,7 @@ StatementOfReasons SampleStatement(std::string id) {
   v.marketplace_id = "mkt_1";
   v.notice_id = "ntc_1";
   v.appeal_id = "apl_1";
+  v.hit_id = "hit_1";
   v.listing_id = "lst_1";
   v.seller_id = "s-1";
   v.decision = "removal";
@@ -359,6 +381,7 @@ Strike SampleStrike(std::string id) {
   v.seller_id = "s-1";
   v.marketplace_id = "mkt_1";
   v.notice_id = "ntc_1";
+  v.hit_id = "hit_1";
   v.at = At(42);
   v.voided = true;
   v.voided_reason = "appeal overturned";
@@ -410,6 +433,55 @@ Job SampleJob(std::string id) {
   v.error = "aborted";
   v.created_at = At(46);
   v.finished_at = At(47);
+  return v;
+}
+
+ScreeningHit SampleHit(std::string id, std::vector<std::string> rights_holders = {"org_brand",
+                                                                               "org_b"}) {
+  ScreeningHit v;
+  v.id = std::move(id);
+  v.marketplace_id = "mkt_1";
+  v.listing_id = "lst_1";
+  v.listing_version = 3;
+  v.seller_id = "s-1";
+  v.rights_holder_ids = std::move(rights_holders);
+  v.verdict = SampleVerdict();
+  v.snapshot = {{"listing_id", "lst_1"}, {"title", "Dys0n V15"}};
+  v.trigger = "rescreen";
+  v.status = HitStatus::kDismissed;
+  v.stay_down_source = "notice:ntc_1";
+  v.decided_by = "usr_rev";
+  v.decided_at = At(48);
+  v.decision_note = "genuine refurbished unit";
+  v.statement_id = "sor_1";
+  v.strike_id = "stk_1";
+  v.stay_down_id = "sd_1";
+  v.created_at = At(47);
+  v.updated_at = At(48);
+  return v;
+}
+
+StayDownEntry SampleStayDown(std::string id) {
+  StayDownEntry v;
+  v.id = std::move(id);
+  v.source = "hit:hit_1";
+  v.rights_holder_id = "org_brand";
+  v.marketplace_id = "mkt_1";
+  v.listing_id = "lst_1";
+  v.title = "Dys0n V15 Detect";
+  v.description = "1:1 copy, ships fast";
+  v.created_at = At(49);
+  return v;
+}
+
+ScreeningRuleStat SampleRuleStat(std::string code, std::string rights_holder) {
+  ScreeningRuleStat v;
+  v.code = std::move(code);
+  v.rights_holder_id = std::move(rights_holder);
+  v.confirmed = 12;
+  v.dismissed = 3;
+  v.auto_blocked = 40;
+  v.updated_at = At(50);
   return v;
 }
 
@@ -737,6 +809,51 @@ TEST_P(StoreTest, EveryAggregateRoundTripsThroughItsRepository) {
   ExpectRoundTrip(*store_, SampleWebhook("whk_1"));
   ExpectRoundTrip(*store_, SampleDelivery("dlv_1"));
   ExpectRoundTrip(*store_, SampleJob("job_1"));
+  ExpectRoundTrip(*store_, SampleHit("hit_1"));
+  ExpectRoundTrip(*store_, SampleStayDown("sd_1"));
+  ExpectRoundTrip(*store_, SampleRuleStat("brand_term", "org_brand"));
+  ExpectRoundTrip(*store_, SampleRuleStat("category_ban", ""));
+}
+
+TEST_P(StoreTest, ListingWithoutAVerdictComesBackWithout) {
+  Listing in = SampleListing("lst_1");
+  in.screening.reset();
+  CF_ASSERT_OK(Insert(in));
+  auto out = Get<Listing>("lst_1");
+  CF_ASSERT_OK(out);
+  EXPECT_FALSE(out->screening.has_value());
+  EXPECT_FALSE(ToJson(*out).contains("screening"));
+}
+
+TEST_P(StoreTest, HitsAreFoundByAnyOfTheirRightsHolders) {
+  CF_ASSERT_OK(Insert(SampleHit("hit_1", {"org_a"})));
+  CF_ASSERT_OK(Insert(SampleHit("hit_2", {"org_b", "org_a"})));
+  CF_ASSERT_OK(Insert(SampleHit("hit_3", {"org_c"})));
+  CF_ASSERT_OK(Insert(SampleHit("hit_4", {})));  // platform rules only
+  CF_ASSERT_OK(Insert(SampleHit("hit_5", {"org_ab"})));  // a prefix is not a token
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Ids<ScreeningHit>(Filter().HasToken("rights_holders", {"org_a"})),
+            (V{"hit_1", "hit_2"}));
+  EXPECT_EQ(Ids<ScreeningHit>(Filter().HasToken("rights_holders", {"org_b", "org_c"})),
+            (V{"hit_2", "hit_3"}));
+  EXPECT_TRUE(Ids<ScreeningHit>(Filter().HasToken("rights_holders", {})).empty());
+  EXPECT_EQ(Ids<ScreeningHit>(Filter().IsNull("rights_holders")), (V{"hit_4"}));
+  // Combined with other conditions, in the right bind order.
+  EXPECT_EQ(Ids<ScreeningHit>(
+                Filter().HasToken("rights_holders", {"org_a"}).Eq("id", "hit_2").Eq(
+                    "status", "dismissed")),
+            (V{"hit_2"}));
+  EXPECT_EQ(*Count<ScreeningHit>(Filter().HasToken("rights_holders", {"org_a", "org_ab"})), 3);
+}
+
+TEST_P(StoreTest, JobsAreFilteredByKind) {
+  Job bulk = SampleJob("job_1");
+  Job rescreen = SampleJob("job_2");
+  rescreen.kind = "screening_rescreen";
+  CF_ASSERT_OK(Insert(bulk));
+  CF_ASSERT_OK(Insert(rescreen));
+  EXPECT_EQ(Ids<Job>(Filter().Eq("kind", "screening_rescreen")), std::vector<std::string>{"job_2"});
+  EXPECT_EQ(Ids<Job>(Filter().Eq("kind", "notice_bulk")), std::vector<std::string>{"job_1"});
 }
 
 TEST_P(StoreTest, GetOfAMissingIdIsNotFoundAndFindIsEmpty) {
@@ -1743,19 +1860,19 @@ TEST_P(StoreTest, NotifierTallyAddsUpAcrossDays) {
 
 // ---------------------------------------------------------------- lifecycle
 
-TEST_P(StoreTest, SchemaVersionIsOne) { EXPECT_EQ(store_->SchemaVersion(), 1); }
+TEST_P(StoreTest, SchemaVersionIsTheLatest) { EXPECT_EQ(store_->SchemaVersion(), 2); }
 
 TEST_P(StoreTest, ReopeningKeepsTheDataAndTheSchema) {
   CF_ASSERT_OK(Insert(SampleNotice("ntc_1")));
   CF_ASSERT_OK(Insert(SampleUser("usr_1", "rita@example.com")));
   Reopen();
-  EXPECT_EQ(store_->SchemaVersion(), 1);
+  EXPECT_EQ(store_->SchemaVersion(), 2);
   CF_EXPECT_OK(Get<Notice>("ntc_1"));
   // Unique constraints survive too.
   CF_EXPECT_CODE(Insert(SampleUser("usr_2", "rita@example.com")), StatusCode::kAlreadyExists);
   CF_EXPECT_CODE(Insert(SampleNotice("ntc_2")), StatusCode::kAlreadyExists);
   Reopen();
-  EXPECT_EQ(store_->SchemaVersion(), 1);
+  EXPECT_EQ(store_->SchemaVersion(), 2);
   EXPECT_EQ(*Count<Notice>(), 1);
 }
 
@@ -1825,12 +1942,13 @@ class SqliteStoreTest : public ::testing::Test {
 TEST_F(SqliteStoreTest, ReopeningDoesNotReapplyMigrations) {
   { CF_ASSERT_OK(OpenSqliteStore({.path = path_})); }
   auto first = Sql("SELECT version, applied_at FROM schema_migrations ORDER BY version");
-  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0][0], "1");
+  EXPECT_EQ(first[1][0], "2");
   for (int i = 0; i < 2; ++i) {
     auto store = OpenSqliteStore({.path = path_});
     CF_ASSERT_OK(store);
-    EXPECT_EQ((*store)->SchemaVersion(), 1);
+    EXPECT_EQ((*store)->SchemaVersion(), 2);
   }
   EXPECT_EQ(Sql("SELECT version, applied_at FROM schema_migrations ORDER BY version"), first);
 }
@@ -1861,12 +1979,39 @@ TEST_F(SqliteStoreTest, ConcurrentFirstOpensAllSucceed) {
       start.arrive_and_wait();
       auto store = OpenSqliteStore({.path = path_});
       results[i] = store.status();
-      if (store.ok() && (*store)->SchemaVersion() != 1) results[i] = Internal("wrong version");
+      if (store.ok() && (*store)->SchemaVersion() != 2) results[i] = Internal("wrong version");
     });
   }
   for (auto& t : threads) t.join();
   for (const auto& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), "1");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), "2");
+}
+
+// A database written by the release with schema version 1 (before
+// screening) is upgraded in place: the new tables appear and the jobs it
+// holds get their kind column.
+TEST_F(SqliteStoreTest, UpgradesAVersionOneDatabase) {
+  const auto& migrations = sqlite::Migrations();
+  ASSERT_GE(migrations.size(), 2u);
+  ASSERT_EQ(migrations[0].version, 1);
+  Sql(std::string(migrations[0].sql));
+  Sql("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL)");
+  Sql("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00Z')");
+  Job old = SampleJob("job_old");
+  Sql("INSERT INTO jobs (id, doc, owner_org_id, state, created_at) VALUES ('job_old', '" +
+      json::serialize(ToJson(old)) + "', 'org_agent', 'failed', '" + Iso(old.created_at) + "')");
+  auto store = OpenSqliteStore({.path = path_});
+  CF_ASSERT_OK(store);
+  EXPECT_EQ((*store)->SchemaVersion(), 2);
+  CF_EXPECT_OK((*store)->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto page, tx.jobs().List(Filter().Eq("kind", "notice_bulk"), {}));
+    EXPECT_EQ(page.items.size(), 1u);
+    ASSIGN_OR_RETURN(int64_t hits, tx.screening_hits().Count({}));
+    EXPECT_EQ(hits, 0);
+    return Status::Ok();
+  }));
+  CF_EXPECT_OK((*store)->Write([&](Tx& tx) { return tx.screening_hits().Insert(SampleHit("hit_1")); }));
 }
 
 }  // namespace

@@ -84,9 +84,29 @@ CREATE TABLE notifier_tally (org_id TEXT NOT NULL, day TEXT NOT NULL,
   PRIMARY KEY (org_id, day));
 )SQL";
 
+// Proactive screening: hits in the reviewer's queue, the stay-down bank, the
+// per-rule statistics behind the false-positive rates; jobs get their kind as
+// a column so each runner picks its own (bulk notices, re-screening).
+static constexpr std::string_view kV2 = R"SQL(
+CREATE TABLE screening_hits (id TEXT PRIMARY KEY, doc TEXT NOT NULL, marketplace_id TEXT,
+  listing_id TEXT, seller_id TEXT, status TEXT, rights_holders TEXT, created_at TEXT);
+CREATE INDEX screening_hits_queue ON screening_hits(status, created_at);
+CREATE INDEX screening_hits_marketplace ON screening_hits(marketplace_id, status, created_at);
+CREATE INDEX screening_hits_listing ON screening_hits(listing_id, status);
+CREATE TABLE stay_down (id TEXT PRIMARY KEY, doc TEXT NOT NULL, source TEXT, listing_id TEXT,
+  created_at TEXT);
+CREATE INDEX stay_down_source ON stay_down(source);
+CREATE TABLE screening_rule_stats (id TEXT PRIMARY KEY, doc TEXT NOT NULL, code TEXT,
+  rights_holder_id TEXT);
+ALTER TABLE jobs ADD COLUMN kind TEXT;
+UPDATE jobs SET kind = json_extract(doc, '$.kind');
+CREATE INDEX jobs_kind ON jobs(kind, state, created_at);
+)SQL";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "initial schema: accounts, registry, marketplace, notices, audit, events", kV1},
+      {2, "proactive screening: hits, stay-down bank, rule statistics; jobs.kind", kV2},
   };
   return m;
 }

@@ -195,6 +195,7 @@ std::string OpSql(Condition::Op op) {
     case Condition::Op::kIsNull: return " IS NULL";
     case Condition::Op::kNotNull: return " IS NOT NULL";
     case Condition::Op::kIn: return "";
+    case Condition::Op::kHasToken: return "";
   }
   return "";
 }
@@ -383,6 +384,20 @@ class SqliteRepository final : public Repository<T> {
           binds.push_back(c.values[i]);
         }
         w += ")";
+      } else if (c.op == Condition::Op::kHasToken) {
+        // instr() on "|a|b|": portable enough (PostgreSQL: strpos) and the
+        // lists are short (the rights holders of one hit).
+        if (c.values.empty()) {
+          w += "0 = 1";
+          continue;
+        }
+        w += "(";
+        for (size_t i = 0; i < c.values.size(); ++i) {
+          w += i ? " OR " : "";
+          w += "instr(" + c.column + ", '|' || ? || '|') > 0";
+          binds.push_back(c.values[i]);
+        }
+        w += ")";
       } else {
         w += c.column + OpSql(c.op);
         if (c.op != Condition::Op::kIsNull && c.op != Condition::Op::kNotNull) {
@@ -513,7 +528,10 @@ class SqliteTx final : public Tx {
         strikes_(db, writable_),
         webhooks_(db, writable_),
         deliveries_(db, writable_),
-        jobs_(db, writable_) {}
+        jobs_(db, writable_),
+        screening_hits_(db, writable_),
+        stay_down_(db, writable_),
+        screening_rule_stats_(db, writable_) {}
 
   Repository<domain::Organisation>& organisations() override { return organisations_; }
   Repository<domain::User>& users() override { return users_; }
@@ -533,6 +551,11 @@ class SqliteTx final : public Tx {
   Repository<domain::WebhookEndpoint>& webhooks() override { return webhooks_; }
   Repository<domain::Delivery>& deliveries() override { return deliveries_; }
   Repository<domain::Job>& jobs() override { return jobs_; }
+  Repository<domain::ScreeningHit>& screening_hits() override { return screening_hits_; }
+  Repository<domain::StayDownEntry>& stay_down() override { return stay_down_; }
+  Repository<domain::ScreeningRuleStat>& screening_rule_stats() override {
+    return screening_rule_stats_;
+  }
 
   Status Audit(AuditEntry& e) override {
     RETURN_IF_ERROR(CheckWritable());
@@ -803,6 +826,9 @@ class SqliteTx final : public Tx {
   SqliteRepository<domain::WebhookEndpoint> webhooks_;
   SqliteRepository<domain::Delivery> deliveries_;
   SqliteRepository<domain::Job> jobs_;
+  SqliteRepository<domain::ScreeningHit> screening_hits_;
+  SqliteRepository<domain::StayDownEntry> stay_down_;
+  SqliteRepository<domain::ScreeningRuleStat> screening_rule_stats_;
 };
 
 // ------------------------------------------------------------ store

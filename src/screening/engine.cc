@@ -3,6 +3,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -29,6 +30,7 @@ constexpr std::string_view kEngineVersion = "screening-engine/1";
 constexpr std::string_view kCacheMagic = "CFSCREEN1\n";
 // Listings longer than this are screened on their first 64 KiB.
 constexpr size_t kMaxTextBytes = 64 * 1024;
+constexpr unsigned kFuzzyFilterBits = 20;
 
 // ------------------------------------------------------------ phrase lists
 
@@ -38,21 +40,26 @@ constexpr size_t kMaxTextBytes = 64 * 1024;
 // "适用于戴森"). Nominative use of a mark to describe compatibility is lawful
 // (e.g. EU Trade Mark Regulation art. 14(1)(c); US nominative fair use, New
 // Kids on the Block v. News America, 971 F.2d 302 (9th Cir. 1992)).
-constexpr std::string_view kCompatibilityPhrases[] = {
-    "compatible with", "compatible for", "compatible", "replacement for", "replacement",
-    "fits", "fit for", "for use with", "works with", "designed for", "suitable for",
-    "spare part for", "adapter for", "refill for", "适用于", "适用", "兼容", "适配", "替换",
-    "可替换", "配件"};
-constexpr std::string_view kDisclaimerPhrases[] = {
-    "not made by", "not affiliated with", "no affiliation with", "not endorsed by",
-    "not associated with", "unofficial", "third party", "aftermarket", "非原装", "非官方"};
+struct GoverningPhrase {
+  std::string_view text;
+  uint32_t reach;  // words allowed between the phrase and the brand
+};
+constexpr GoverningPhrase kCompatibilityPhrases[] = {
+    {"compatible with", 3}, {"compatible for", 3}, {"compatible", 2}, {"replacement for", 3},
+    {"replacement", 2}, {"fits", 3}, {"fit for", 3}, {"for use with", 3}, {"works with", 3},
+    {"designed for", 3}, {"suitable for", 3}, {"spare part for", 3}, {"adapter for", 3},
+    {"refill for", 3}, {"for", 0}, {"适用于", 3}, {"适用", 3}, {"兼容", 3}, {"适配", 3},
+    {"替换", 3}, {"可替换", 3}, {"配件", 3}, {"适合", 1}};
+constexpr GoverningPhrase kDisclaimerPhrases[] = {
+    {"not made by", 1}, {"not affiliated with", 1}, {"no affiliation with", 1},
+    {"not endorsed by", 1}, {"not associated with", 1}, {"unofficial", 1}, {"非原装", 1},
+    {"非官方", 1}};
 // Second-hand goods: the rights in a genuine item are exhausted once it was
 // put on the market by the owner (EU TMR art. 15; US first-sale doctrine), so
 // resale at a real price is legitimate.
 constexpr std::string_view kSecondHandPhrases[] = {
     "used", "second hand", "secondhand", "pre owned", "preowned", "pre loved", "preloved",
     "like new", "二手", "闲置", "九成新"};
-constexpr size_t kGovernWords = 3;
 
 // -------------------------------------------------------------- weights
 
@@ -157,13 +164,35 @@ bool AllDigits(std::string_view s) {
          std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == ' '; });
 }
 
-uint64_t HashBytes(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
+// Polynomial hash (mod 2^64) of a string: H(s) = sum s[i] * B^(n-1-i). It
+// composes, so the hashes of all one-deletion variants of a word come from its
+// prefix and suffix hashes in one pass: H(s without i) = H(s[0,i)) * B^(n-1-i)
+// + H(s[i+1,n)).
+constexpr uint64_t kPolyBase = 0x100000001b3ULL;
+
+uint64_t PolyHash(std::string_view s) {
+  uint64_t h = 0;
+  for (char c : s) h = h * kPolyBase + static_cast<unsigned char>(c);
+  return h;
+}
+
+// Appends to `out` the hash of `s` followed by the hashes of its one-deletion
+// variants.
+void DeletionHashes(std::string_view s, std::vector<uint64_t>& out) {
+  size_t n = s.size();
+  thread_local std::vector<uint64_t> prefix, suffix, power;
+  prefix.assign(n + 1, 0);
+  suffix.assign(n + 1, 0);
+  power.assign(n + 1, 1);
+  for (size_t i = 0; i < n; ++i) {
+    prefix[i + 1] = prefix[i] * kPolyBase + static_cast<unsigned char>(s[i]);
+    power[i + 1] = power[i] * kPolyBase;
   }
-  return h ^ (h >> 29);
+  for (size_t i = n; i-- > 0;) {
+    suffix[i] = static_cast<unsigned char>(s[i]) * power[n - 1 - i] + suffix[i + 1];
+  }
+  out.push_back(prefix[n]);
+  for (size_t i = 0; i < n; ++i) out.push_back(prefix[i] * power[n - 1 - i] + suffix[i + 1]);
 }
 
 // Optimal string alignment distance (Damerau-Levenshtein without repeated
@@ -263,8 +292,12 @@ Result<std::vector<Literal>> BuildLiterals(const Catalogue& cat) {
   }
   for (const std::string& t : cat.suspicious_terms) table.Add(t, {PatternKind::kSuspicious, 0, 0});
   for (const std::string& t : cat.piracy_terms) table.Add(t, {PatternKind::kPiracy, 0, 0});
-  for (std::string_view t : kCompatibilityPhrases) table.Add(t, {PatternKind::kCompatibility, 0, 0});
-  for (std::string_view t : kDisclaimerPhrases) table.Add(t, {PatternKind::kDisclaimer, 0, 0});
+  for (const GoverningPhrase& p : kCompatibilityPhrases) {
+    table.Add(p.text, {PatternKind::kCompatibility, 0, p.reach});
+  }
+  for (const GoverningPhrase& p : kDisclaimerPhrases) {
+    table.Add(p.text, {PatternKind::kDisclaimer, 0, p.reach});
+  }
   for (std::string_view t : kSecondHandPhrases) table.Add(t, {PatternKind::kSecondHand, 0, 0});
   return table.Take();
 }
@@ -278,14 +311,38 @@ std::string LiteralDigest(const std::vector<Literal>& literals) {
   return Sha256Hex(all);
 }
 
+std::shared_ptr<const std::unordered_set<std::string>> NormalizedWords(
+    const std::vector<std::string>& words) {
+  auto set = std::make_shared<std::unordered_set<std::string>>();
+  set->reserve(words.size());
+  for (const std::string& w : words) set->insert(NormalizeTerm(w));
+  return set;
+}
+
+std::shared_ptr<const std::unordered_set<std::string>> DefaultNormalizedWords() {
+  static const auto* words =
+      new std::shared_ptr<const std::unordered_set<std::string>>(NormalizedWords(DefaultCommonWords()));
+  return *words;
+}
+
+// The whole word of the view around [begin, end).
+std::string WordAround(std::string_view view, size_t begin, size_t end) {
+  while (begin > 0 && view[begin - 1] != ' ') --begin;
+  while (end < view.size() && view[end] != ' ') ++end;
+  return std::string(view.substr(begin, end - begin));
+}
+
 struct HsDatabaseDeleter {
   void operator()(hs_database_t* db) const { hs_free_database(db); }
 };
 
 // Per-thread Vectorscan scratch, grown for whichever databases the thread
 // has scanned.
+// hs_alloc_scratch validates the whole database (a CRC over its bytes), so
+// it is called only when the thread meets a rule set it has not scanned with.
 struct ScratchHolder {
   hs_scratch_t* scratch = nullptr;
+  uint64_t rule_set = 0;  // generation of the rule set the scratch was last checked for
   ~ScratchHolder() {
     if (scratch != nullptr) hs_free_scratch(scratch);
   }
@@ -351,7 +408,12 @@ const std::vector<std::string>& DefaultCommonWords() {
   return *words;
 }
 
+namespace {
+std::atomic<uint64_t> next_generation{1};
+}  // namespace
+
 struct RuleSet::Impl {
+  uint64_t generation = next_generation.fetch_add(1);
   std::string key;
   bool from_cache = false;
   std::unique_ptr<hs_database_t, HsDatabaseDeleter> db;
@@ -371,8 +433,13 @@ struct RuleSet::Impl {
   };
   std::vector<FuzzyTerm> fuzzy_terms;
   std::unordered_map<uint64_t, std::vector<uint32_t>> fuzzy_index;
+  // A one-hash Bloom filter in front of fuzzy_index: most words miss.
+  std::vector<bool> fuzzy_filter = std::vector<bool>(size_t{1} << kFuzzyFilterBits);
+  bool fuzzy_pairs = false;  // some fuzzy brand has two words: probe word pairs too
   size_t fuzzy_min = 7, fuzzy_max = 0;
-  std::unordered_set<std::string> common_views;  // normalised common words of fuzzy length
+  // Everyday words, normalised: a glued or misspelled brand inside one of
+  // these is the word, not the brand ("pineapple", "channel").
+  std::shared_ptr<const std::unordered_set<std::string>> common_views;
 
   Verdict Screen(const Listing& listing, const ScreenContext& ctx) const;
 };
@@ -437,24 +504,21 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalog
         auto id = static_cast<uint32_t>(impl->fuzzy_terms.size());
         impl->fuzzy_terms.push_back({view, static_cast<uint32_t>(h), static_cast<uint32_t>(t)});
         impl->fuzzy_max = std::max(impl->fuzzy_max, view.size());
-        impl->fuzzy_index[HashBytes(view)].push_back(id);
-        for (size_t i = 0; i < view.size(); ++i) {
-          std::string del = view.substr(0, i) + view.substr(i + 1);
-          auto& ids = impl->fuzzy_index[HashBytes(del)];
+        std::vector<uint64_t> hashes;
+        DeletionHashes(view, hashes);
+        for (uint64_t hash : hashes) {
+          auto& ids = impl->fuzzy_index[hash];
           if (ids.empty() || ids.back() != id) ids.push_back(id);
+          impl->fuzzy_filter[(hash * 0x9e3779b97f4a7c15ULL) >> (64 - kFuzzyFilterBits)] = true;
         }
+        if (view.size() != NormalizeTerm(r.brand_terms[t]).size()) impl->fuzzy_pairs = true;
       }
     }
     impl->holders.push_back(std::move(rules));
   }
   impl->fuzzy_min = options.fuzzy_min_length;
-  if (!impl->fuzzy_terms.empty()) {
-    for (const std::string& w : words) {
-      if (w.size() + 1 >= impl->fuzzy_min && w.size() <= impl->fuzzy_max + 1) {
-        impl->common_views.insert(NormalizeTerm(w));
-      }
-    }
-  }
+  impl->common_views = options.common_words != nullptr ? NormalizedWords(words)
+                                                        : DefaultNormalizedWords();
   impl->bans = catalogue.category_bans;
   for (const CategoryBan& b : impl->bans) {
     std::vector<std::string> cats;
@@ -580,7 +644,12 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
 
   hits.clear();
   if (db && !view.empty()) {
-    if (hs_alloc_scratch(db.get(), &scratch.scratch) == HS_SUCCESS) {
+    bool ready = scratch.rule_set == generation;
+    if (!ready && hs_alloc_scratch(db.get(), &scratch.scratch) == HS_SUCCESS) {
+      scratch.rule_set = generation;
+      ready = true;
+    }
+    if (ready) {
       hs_scan(db.get(), view.data(), static_cast<unsigned>(view.size()), 0, scratch.scratch,
               OnMatch, &hits);
     }
@@ -592,7 +661,11 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   auto in_title = [&](uint32_t b) { return norm.src_begin[b] < title_end_src; };
 
   std::vector<Mention> mentions;
-  std::vector<std::pair<uint32_t, uint32_t>> governors;  // view [begin, end) of phrases
+  struct Governor {
+    uint32_t end;    // view offset where the phrase ends
+    uint32_t reach;  // words allowed before the brand
+  };
+  std::vector<Governor> governors;
   std::vector<Hit> suspicious, piracy, second_hand;
   std::vector<std::pair<Hit, uint32_t>> products;  // hit, holder
   std::vector<std::pair<Hit, uint32_t>> titles;    // hit, holder (+ work via literal refs)
@@ -603,17 +676,15 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     for (const PatternRef& ref : lit.refs) {
       switch (ref.kind) {
         case PatternKind::kBrand: {
-          const HolderRules& holder = holders[ref.owner];
           uint8_t flags = norm.FlagsIn(h.begin, h.end);
           MentionForm form;
           bool cjk = !IsLatinTerm(lit.text);
           if (cjk || (start && end)) {
             form = MentionForm::kPlain;
-          } else if (holder.common_word) {
-            continue;  // "pineapple", "dovetail": an everyday word inside another
-          } else if ((start || end) && lit.text.size() >= 4) {
-            form = MentionForm::kGlued;
-          } else if (lit.text.size() >= 6) {
+          } else if (((start || end) && lit.text.size() >= 4) || lit.text.size() >= 6) {
+            // Glued to other letters ("nikestyle", "dove2024"), unless the
+            // whole word is an everyday one ("pineapple", "dovetail").
+            if (common_views->count(WordAround(view, h.begin, h.end))) continue;
             form = MentionForm::kGlued;
           } else {
             continue;
@@ -646,7 +717,7 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
         case PatternKind::kCompatibility:
         case PatternKind::kDisclaimer:
           if ((start || !IsLatinTerm(lit.text)) && (end || !IsLatinTerm(lit.text))) {
-            governors.push_back({h.begin, h.end});
+            governors.push_back({h.end, ref.item});
           }
           break;
         case PatternKind::kSecondHand:
@@ -667,34 +738,34 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
       p = e + 1;
     }
     std::string candidate;
+    std::vector<uint32_t> found;
+    std::vector<uint64_t> hashes;
+    const size_t max_span = fuzzy_pairs ? 2 : 1;
     for (size_t w = 0; w < words.size(); ++w) {
-      for (size_t span = 1; span <= 2 && w + span <= words.size(); ++span) {
+      for (size_t span = 1; span <= max_span && w + span <= words.size(); ++span) {
         uint32_t b = words[w].first, e = words[w + span - 1].second;
         candidate.clear();
         for (uint32_t q = b; q < e; ++q) {
           if (view[q] != ' ') candidate.push_back(view[q]);
         }
         if (candidate.size() + 1 < fuzzy_min || candidate.size() > fuzzy_max + 1) continue;
-        if (!IsLatinTerm(candidate) || common_views.count(candidate)) continue;
-        bool already = std::any_of(mentions.begin(), mentions.end(), [&](const Mention& m) {
+        if (!IsLatinTerm(candidate)) continue;
+        bool overlaps = std::any_of(mentions.begin(), mentions.end(), [&](const Mention& m) {
           return m.begin < e && b < m.end;
         });
-        if (already) continue;
-        std::vector<uint32_t> found;
-        auto probe = [&](std::string_view v) {
-          auto it = fuzzy_index.find(HashBytes(v));
-          if (it == fuzzy_index.end()) return;
+        if (overlaps) continue;
+        found.clear();
+        hashes.clear();
+        DeletionHashes(candidate, hashes);
+        for (uint64_t hash : hashes) {
+          if (!fuzzy_filter[(hash * 0x9e3779b97f4a7c15ULL) >> (64 - kFuzzyFilterBits)]) continue;
+          auto it = fuzzy_index.find(hash);
+          if (it == fuzzy_index.end()) continue;
           for (uint32_t id : it->second) {
             if (std::find(found.begin(), found.end(), id) == found.end()) found.push_back(id);
           }
-        };
-        probe(candidate);
-        std::string del;
-        for (size_t i = 0; i < candidate.size(); ++i) {
-          del.assign(candidate, 0, i);
-          del.append(candidate, i + 1);
-          probe(del);
         }
+        if (found.empty() || common_views->count(candidate)) continue;
         for (uint32_t id : found) {
           const FuzzyTerm& t = fuzzy_terms[id];
           if (t.view == candidate || !WithinOneEdit(candidate, t.view)) continue;
@@ -705,10 +776,15 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     }
   }
 
-  // Compatibility and disclaimer phrases govern the brand named right after.
-  for (Mention& m : mentions) {
-    for (const auto& [gb, ge] : governors) {
-      if (ge <= m.begin && WordsBetween(view, ge, m.begin) < kGovernWords) m.governed = true;
+  // Compatibility and disclaimer phrases govern a brand named plainly right
+  // after them. A counterfeit seller's word or a disguised name overrides
+  // them: accessory sellers have no reason to write "replica" or "n1ke".
+  if (suspicious.empty()) {
+    for (Mention& m : mentions) {
+      if (m.form != MentionForm::kPlain) continue;
+      for (const Governor& g : governors) {
+        if (g.end <= m.begin && WordsBetween(view, g.end, m.begin) <= g.reach) m.governed = true;
+      }
     }
   }
 

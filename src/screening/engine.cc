@@ -48,12 +48,23 @@ constexpr GoverningPhrase kCompatibilityPhrases[] = {
     {"compatible with", 3}, {"compatible for", 3}, {"compatible", 2}, {"replacement for", 3},
     {"replacement", 2}, {"fits", 3}, {"fit for", 3}, {"for use with", 3}, {"works with", 3},
     {"designed for", 3}, {"suitable for", 3}, {"spare part for", 3}, {"adapter for", 3},
-    {"refill for", 3}, {"for", 0}, {"适用于", 3}, {"适用", 3}, {"兼容", 3}, {"适配", 3},
+    {"refill for", 3}, {"for", 0}, {"compatible avec", 3}, {"compatible con", 3},
+    {"compatibile con", 3}, {"kompatibel mit", 3}, {"passend für", 3}, {"geeignet für", 3},
+    {"pour", 0}, {"für", 0}, {"适用于", 3}, {"适用", 3}, {"兼容", 3}, {"适配", 3},
     {"替换", 3}, {"可替换", 3}, {"配件", 3}, {"适合", 1}};
 constexpr GoverningPhrase kDisclaimerPhrases[] = {
     {"not made by", 1}, {"not affiliated with", 1}, {"no affiliation with", 1},
     {"not endorsed by", 1}, {"not associated with", 1}, {"unofficial", 1}, {"非原装", 1},
     {"非官方", 1}};
+// Words counterfeit and pirate sellers use, in English and Chinese. The
+// operator's lists (Catalogue::suspicious_terms, piracy_terms) add to these.
+constexpr std::string_view kDefaultSuspiciousTerms[] = {
+    "replica", "replicas", "knockoff", "knock off", "counterfeit", "fake", "super copy",
+    "1:1", "mirror quality", "aaa quality", "high copy", "top copy", "高仿", "仿品", "复刻",
+    "精仿", "a货", "超a", "1比1"};
+constexpr std::string_view kDefaultPiracyTerms[] = {
+    "pdf", "epub", "ebook", "e-book", "digital copy", "instant download", "photocopy",
+    "photocopied", "scanned copy", "电子版", "影印", "复印版"};
 // Second-hand goods: the rights in a genuine item are exhausted once it was
 // put on the market by the owner (EU TMR art. 15; US first-sale doctrine), so
 // resale at a real price is legitimate.
@@ -72,7 +83,7 @@ constexpr std::string_view kSecondHandPhrases[] = {
 struct Weights {
   static constexpr double kBrandMention = 0.20;
   static constexpr double kDisguised = 0.55;    // leetspeak, look-alikes, hidden or spaced letters
-  static constexpr double kGlued = 0.35;        // "nike2024", "raybanstyle"
+  static constexpr double kGlued = 0.40;        // "nike2024", "raybanstyle"
   static constexpr double kMisspelled = 0.35;   // one edit from a long brand name
   static constexpr double kSuspicious = 0.65;   // "replica", "1:1"
   static constexpr double kPriceFar = 0.65;     // < 25% of the product's MSRP
@@ -170,11 +181,6 @@ bool AllDigits(std::string_view s) {
 // + H(s[i+1,n)).
 constexpr uint64_t kPolyBase = 0x100000001b3ULL;
 
-uint64_t PolyHash(std::string_view s) {
-  uint64_t h = 0;
-  for (char c : s) h = h * kPolyBase + static_cast<unsigned char>(c);
-  return h;
-}
 
 // Appends to `out` the hash of `s` followed by the hashes of its one-deletion
 // variants.
@@ -242,7 +248,11 @@ class LiteralTable {
     if (view.empty()) return;
     auto [it, inserted] = index_.try_emplace(view, literals_.size());
     if (inserted) literals_.push_back(Literal{view, {}});
-    literals_[it->second].refs.push_back(ref);
+    auto& refs = literals_[it->second].refs;
+    bool dup = std::any_of(refs.begin(), refs.end(), [&](const PatternRef& r) {
+      return r.kind == ref.kind && r.owner == ref.owner && r.item == ref.item;
+    });
+    if (!dup) refs.push_back(ref);
   }
   std::vector<Literal> Take() { return std::move(literals_); }
   const std::vector<Literal>& literals() const { return literals_; }
@@ -291,7 +301,9 @@ Result<std::vector<Literal>> BuildLiterals(const Catalogue& cat) {
     }
   }
   for (const std::string& t : cat.suspicious_terms) table.Add(t, {PatternKind::kSuspicious, 0, 0});
+  for (std::string_view t : kDefaultSuspiciousTerms) table.Add(t, {PatternKind::kSuspicious, 0, 0});
   for (const std::string& t : cat.piracy_terms) table.Add(t, {PatternKind::kPiracy, 0, 0});
+  for (std::string_view t : kDefaultPiracyTerms) table.Add(t, {PatternKind::kPiracy, 0, 0});
   for (const GoverningPhrase& p : kCompatibilityPhrases) {
     table.Add(p.text, {PatternKind::kCompatibility, 0, p.reach});
   }
@@ -441,6 +453,22 @@ struct RuleSet::Impl {
   // these is the word, not the brand ("pineapple", "channel").
   std::shared_ptr<const std::unordered_set<std::string>> common_views;
 
+  std::shared_ptr<const std::vector<std::string>> lexicon;  // sorted lower-case words
+
+  // True when `quote` (the seller's text) is an everyday word other than
+  // the brand term as registered: "mall" must not read as a brand "Mail"
+  // through the i/l fold.
+  bool IsEverydayWordNotBrand(std::string_view quote, std::string_view term) const {
+    std::string lower = Lower(quote), brand = Lower(term);
+    if (lower == brand) return false;
+    std::string squeezed;
+    for (char c : brand) {
+      if (c != ' ' && c != '-') squeezed.push_back(c);
+    }
+    if (lower == squeezed) return false;
+    return std::binary_search(lexicon->begin(), lexicon->end(), lower);
+  }
+
   Verdict Screen(const Listing& listing, const ScreenContext& ctx) const;
 };
 
@@ -460,8 +488,16 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalog
   impl->key = LiteralDigest(impl->literals).substr(0, 32);
   for (const Literal& l : impl->literals) impl->literal_len.push_back(static_cast<uint32_t>(l.text.size()));
 
-  const std::vector<std::string>& words =
-      options.common_words != nullptr ? *options.common_words : DefaultCommonWords();
+  if (options.common_words != nullptr) {
+    auto copy = std::make_shared<std::vector<std::string>>(*options.common_words);
+    std::sort(copy->begin(), copy->end());
+    impl->lexicon = std::move(copy);
+  } else {
+    static const auto* shared = new std::shared_ptr<const std::vector<std::string>>(
+        &DefaultCommonWords(), [](const std::vector<std::string>*) {});
+    impl->lexicon = *shared;
+  }
+  const std::vector<std::string>& words = *impl->lexicon;
   auto common_view = [&](const std::string& term) {
     return std::binary_search(words.begin(), words.end(), Lower(term));
   };
@@ -671,8 +707,11 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   std::vector<std::pair<Hit, uint32_t>> titles;    // hit, holder (+ work via literal refs)
   std::vector<std::pair<Hit, uint32_t>> ban_terms;
   for (const Hit& h : hits) {
-    bool start = IsWordStart(norm, h.begin), end = IsWordEnd(norm, h.end);
     const Literal& lit = literals[h.literal];
+    // Chinese is written without spaces: a literal that begins (ends) with a
+    // CJK character needs no word boundary on that side.
+    bool start = IsWordStart(norm, h.begin) || static_cast<unsigned char>(lit.text.front()) >= 0x80;
+    bool end = IsWordEnd(norm, h.end) || static_cast<unsigned char>(lit.text.back()) >= 0x80;
     for (const PatternRef& ref : lit.refs) {
       switch (ref.kind) {
         case PatternKind::kBrand: {
@@ -680,11 +719,21 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
           MentionForm form;
           bool cjk = !IsLatinTerm(lit.text);
           if (cjk || (start && end)) {
+            // An everyday word spelled normally is that word ("mall" is not a
+            // disguised "Mail"): folding i/l or width must not create a brand.
+            if (!cjk && !(flags & (kFlagLeet | kFlagConfusable | kFlagHidden | kFlagSpaced)) &&
+                IsEverydayWordNotBrand(norm.Quote(original, h.begin, h.end),
+                                       holders[ref.owner].source.brand_terms[ref.item])) {
+              continue;
+            }
             form = MentionForm::kPlain;
           } else if (((start || end) && lit.text.size() >= 4) || lit.text.size() >= 6) {
             // Glued to other letters ("nikestyle", "dove2024"), unless the
-            // whole word is an everyday one ("pineapple", "dovetail").
+            // whole word is an everyday one ("pineapple", "dovetail"). An
+            // everyday-word brand counts only at the start of a compound:
+            // English puts the head noun last ("sugarmaple" is a maple).
             if (common_views->count(WordAround(view, h.begin, h.end))) continue;
+            if (holders[ref.owner].common_word && !start) continue;
             form = MentionForm::kGlued;
           } else {
             continue;
@@ -726,6 +775,15 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
       }
     }
   }
+
+  // The longest mention wins: a brand whose name is the start of another
+  // brand's name ("vel" in "veltrona") is not named by the longer one.
+  auto contained = [&](const Mention& m) {
+    return std::any_of(mentions.begin(), mentions.end(), [&](const Mention& o) {
+      return o.begin <= m.begin && m.end <= o.end && (o.end - o.begin) > (m.end - m.begin);
+    });
+  };
+  mentions.erase(std::remove_if(mentions.begin(), mentions.end(), contained), mentions.end());
 
   // Close misspellings of long brand names, word by word (and word pairs for
   // names of two words), where no exact mention was found.
@@ -1073,26 +1131,17 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     }
   }
 
-  // The verdict: the strongest case decides; reasons of every case that
-  // reaches review are reported, strongest first.
+  // The verdict: the strongest case decides; every case's reasons are
+  // reported, strongest first.
   double top = 0;
-  const Case* top_case = nullptr;
-  for (const Case& c : cases) {
-    double sc = c.Score();
-    if (top_case == nullptr || sc > top) {
-      top = sc;
-      top_case = &c;
-    }
-  }
+  for (const Case& c : cases) top = std::max(top, c.Score());
   verdict.score = std::round(top * 1000) / 1000;
   const Thresholds& t = ctx.thresholds;
   verdict.decision = verdict.score >= t.block    ? Decision::kBlock
                      : verdict.score >= t.review ? Decision::kReview
                                                  : Decision::kAllow;
   for (const Case& c : cases) {
-    if (&c == top_case || c.Score() >= t.review) {
-      verdict.reasons.insert(verdict.reasons.end(), c.reasons.begin(), c.reasons.end());
-    }
+    verdict.reasons.insert(verdict.reasons.end(), c.reasons.begin(), c.reasons.end());
   }
   std::stable_sort(verdict.reasons.begin(), verdict.reasons.end(),
                    [](const Reason& a, const Reason& b) { return a.weight > b.weight; });

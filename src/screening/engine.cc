@@ -907,11 +907,16 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
                                  DisguiseName(best->flags) + ")",
                              q, term, Weights::kDisguised});
         break;
-      case MentionForm::kGlued:
+      case MentionForm::kGlued: {
+        uint32_t wb = best->begin, we = best->end;
+        while (wb > 0 && view[wb - 1] != ' ') --wb;
+        while (we < view.size() && view[we] != ' ') ++we;
+        std::string word = quote(wb, we);
         c.reasons.push_back({"brand_disguised", holder.source.id,
-                             "\"" + q + "\" hides " + Upper(term) + " inside another word", q, term,
-                             Weights::kGlued});
+                             "\"" + word + "\" hides " + Upper(term) + " inside another word", word,
+                             term, Weights::kGlued});
         break;
+      }
       case MentionForm::kMisspelled:
         c.reasons.push_back({"brand_disguised", holder.source.id,
                              "\"" + q + "\" is a misspelling of " + Upper(term), q, term,

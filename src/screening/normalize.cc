@@ -1,6 +1,7 @@
 #include "screening/normalize.h"
 
 #include <unicode/normalizer2.h>
+#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/uspoof.h>
@@ -72,6 +73,11 @@ class Folder {
     UErrorCode serr = U_ZERO_ERROR;
     spoof_ = uspoof_open(&serr);
     if (U_FAILURE(serr)) spoof_ = nullptr;
+    // Traditional Chinese reads as Simplified ("戴森" and "戴森", "蘋果" and "苹果").
+    UErrorCode terr = U_ZERO_ERROR;
+    to_simplified_.reset(
+        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, terr));
+    if (U_FAILURE(terr)) to_simplified_.reset();
     for (UChar32 c = 0; c < 0x10000; ++c) bmp_[c] = Compute(c);
   }
   ~Folder() {
@@ -177,6 +183,9 @@ class Folder {
     if (letter_or_digit || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) {
       info.kind = Kind::kOther;
       info.flags = kFlagCjk;
+      if (to_simplified_ && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) {
+        to_simplified_->transliterate(folded);
+      }
       std::string utf8;
       folded.toUTF8String(utf8);
       if (utf8.size() > info.folded.size()) {
@@ -192,6 +201,7 @@ class Folder {
   const icu::Normalizer2* nfkc_cf_ = nullptr;
   const icu::Normalizer2* nfd_ = nullptr;
   USpoofChecker* spoof_ = nullptr;
+  std::unique_ptr<icu::Transliterator> to_simplified_;
   std::vector<CodePointInfo> bmp_ = std::vector<CodePointInfo>(0x10000);
 };
 

@@ -8,6 +8,7 @@
 //   - confusable characters mapped by their UTS #39 skeleton when it is Latin
 //     ("Сhanel" with a Cyrillic С, "ΝΙΚΕ" in Greek capitals);
 //   - zero-width and other format characters dropped;
+//   - Traditional Chinese characters read as Simplified ones;
 //   - 'i' and 'l' folded together (they are confusable with each other and
 //     with '1' and '|'), so the view spells "nike" as "nlke".
 // Then per word (a run of letters and digits, CJK ideographs being words of

@@ -66,6 +66,11 @@ TEST(Normalize, KeepsChineseAndSeparatesItFromLatinWords) {
   EXPECT_TRUE(n.FlagsIn(0, n.text.size()) & kFlagCjk);
 }
 
+TEST(Normalize, ReadsTraditionalChineseAsSimplified) {
+  EXPECT_EQ(NormalizeTerm("蘋果手機"), NormalizeTerm("苹果手机"));
+  EXPECT_EQ(NormalizeTerm("蘋果"), "苹果");
+}
+
 TEST(Normalize, QuotesTheOriginalText) {
   std::string original = "Best D.y.s.0.n hair dryer";
   NormalizedText n = Normalize(original);

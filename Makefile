@@ -3,7 +3,8 @@
 #   make build    configure and build the dev preset (Debug, Ninja, ccache)
 #   make test     deps + build (ASan/UBSan preset) + the whole test suite
 #   make demo     deps + build + `counterfoil serve --demo` on http://127.0.0.1:8080
-#   make bench    Release build + the benchmarks (see bench/README.md)
+#   make bench    Release build + the benchmarks (see bench/README.md and
+#                 src/screening/README.md)
 
 APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config git python3 curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
@@ -49,6 +50,7 @@ bench: deps
 	cmake --preset release >/dev/null
 	cmake --build build/release -j $(JOBS)
 	./build/release/bench/notice_intake_benchmark
+	./build/release/bench/screening_benchmark
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60

@@ -540,6 +540,60 @@ void AppendEnglishSentence(Rng& rng, uint32_t* used, std::string* out) {
   }
 }
 
+// Every substring (3 letters or more; 2 or more ideographs) of the words the
+// listing text is made of.
+std::unordered_set<std::string> VocabularyPieces() {
+  std::string text;
+  Rng rng(1);
+  uint32_t used = 0;
+  for (int i = 0; i < 20000; ++i, used = 0) AppendEnglishSentence(rng, &used, &text), text += ' ';
+  auto add_all = [&](const auto& list) {
+    for (const char* w : list) text += std::string(w) + ' ';
+  };
+  add_all(kAdjectives), add_all(kMaterials), add_all(kNouns), add_all(kColours), add_all(kUses);
+  add_all(kFeatures), add_all(kPlaces), add_all(kSuspiciousTerms), add_all(kPiracyTerms);
+  add_all(kCompatibilityPhrases), add_all(kWorkSubjects), add_all(kWorkForms);
+  add_all(kBrandSuffixWords);
+  text += "case genuine look quality in stock used good condition second hand isbn sent by email "
+          "edition and";
+  std::unordered_set<std::string> pieces;
+  std::string word;
+  auto flush = [&] {
+    for (size_t b = 0; b < word.size(); ++b)
+      for (size_t e = b + 3; e <= word.size(); ++e) pieces.insert(word.substr(b, e - b));
+    word.clear();
+  };
+  for (char c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= 'a' && c <= 'z') word += c;
+    else flush();
+  }
+  flush();
+  // Chinese: runs of 2 and 3 consecutive non-ASCII characters.
+  auto add_cjk = [&](std::string_view phrase) {
+    std::vector<std::string_view> chars;  // code points; ASCII ones as empty views
+    for (size_t i = 0; i < phrase.size();) {
+      auto c = static_cast<unsigned char>(phrase[i]);
+      size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      chars.push_back(c < 0x80 ? std::string_view() : phrase.substr(i, len));
+      i += len;
+    }
+    for (size_t b = 0; b + 1 < chars.size(); ++b) {
+      std::string piece;
+      for (size_t e = b; e < chars.size() && e < b + 3 && !chars[e].empty(); ++e) {
+        piece += chars[e];
+        if (e > b) pieces.insert(piece);
+      }
+    }
+  };
+  for (std::string_view p : kZhSentences) add_cjk(p);
+  for (std::string_view a : kZhTitleWords)
+    for (std::string_view b : kZhTitleWords) add_cjk(std::string(a) + std::string(b));
+  for (std::string_view a : kZhTitleWords)
+    for (std::string_view b : kZhNouns) add_cjk(std::string(a) + std::string(b));
+  return pieces;
+}
+
 }  // namespace
 
 std::string_view ListingKindName(ListingKind kind) {
@@ -565,7 +619,10 @@ ScreeningData::ScreeningData(ScreeningDataOptions options) : options_(options) {
   Rng rng(options_.seed, 0xCA7A1);
   const int n = std::max(1, options_.rights_holders);
   const int publishers = std::min(options_.publishers, n / 2);
-  std::unordered_set<std::string> used;  // every term, so that no two holders share one
+  // Every term, so that no two holders share one; seeded with every piece of
+  // the listings' own vocabulary, so that ordinary text never names a brand
+  // by accident ("colou" inside "colour") and only the brand listings do.
+  std::unordered_set<std::string> used = VocabularyPieces();
   auto fresh_word = [&](int min_len) {
     while (true) {
       std::string w = BrandWord(rng, min_len);

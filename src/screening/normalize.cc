@@ -7,6 +7,7 @@
 #include <unicode/uspoof.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <mutex>
@@ -79,10 +80,16 @@ class Folder {
         icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, terr));
     if (U_FAILURE(terr)) to_simplified_.reset();
     for (UChar32 c = 0; c < 0x10000; ++c) bmp_[c] = Compute(c);
+    for (int c = 0; c < 0x80; ++c) {
+      ascii_word_[c] = bmp_[c].kind == Kind::kLatin ? bmp_[c].folded[0] : 0;
+    }
   }
   ~Folder() {
     if (spoof_ != nullptr) uspoof_close(spoof_);
   }
+
+  // The folded ASCII letter or digit for byte c < 0x80, or 0.
+  char AsciiWordChar(unsigned char c) const { return ascii_word_[c]; }
 
   const CodePointInfo& Get(UChar32 c, CodePointInfo& scratch) const {
     if (c < 0x10000) return bmp_[c];
@@ -202,6 +209,7 @@ class Folder {
   const icu::Normalizer2* nfd_ = nullptr;
   USpoofChecker* spoof_ = nullptr;
   std::unique_ptr<icu::Transliterator> to_simplified_;
+  std::array<char, 0x80> ascii_word_{};
   std::vector<CodePointInfo> bmp_ = std::vector<CodePointInfo>(0x10000);
 };
 
@@ -241,20 +249,34 @@ UChar32 NextCodePoint(std::string_view s, size_t& i) {
   return c;
 }
 
-// One code point's contribution, as the word builder sees it.
-struct Unit {
-  Kind kind;
-  uint8_t flags;
-  uint8_t len;
-  std::array<char, 11> folded;
-  uint32_t src_begin, src_end;
+const CodePointInfo kSeparatorInfo{};
+
+// A word of the view, for the joining pass.
+struct WordSpan {
+  uint32_t out_begin, out_end;  // in the view
+  uint32_t src_begin, src_end;  // in the original
+  bool cjk;
+  bool single;  // one Latin character
 };
 
-struct Word {
-  size_t first, last;  // units [first, last)
-  bool cjk;
-  uint8_t flags;
-};
+// Reads leetspeak in view[begin, end) when the word mixes letters with
+// digits (symbols were read as letters already).
+void ReadLeet(char* text, uint8_t* flags, size_t begin, size_t end) {
+  bool letter = false, digit = false;
+  for (size_t k = begin; k < end; ++k) {
+    char c = text[k];
+    letter |= c >= 'a' && c <= 'z';
+    digit |= (c >= '0' && c <= '9') || (flags[k] & kFlagLeet);
+  }
+  if (!letter || !digit) return;
+  for (size_t k = begin; k < end; ++k) {
+    char l = LeetLetter(text[k]);
+    if (text[k] >= '0' && text[k] <= '9' && l != 0) {
+      text[k] = l;
+      flags[k] |= kFlagLeet;
+    }
+  }
+}
 
 }  // namespace
 
@@ -281,106 +303,182 @@ void NormalizedText::Clear() {
 }
 
 void Normalize(std::string_view utf8, NormalizedText& out) {
-  out.Clear();
   const Folder& folder = TheFolder();
-  thread_local std::vector<Unit> units;
-  thread_local std::vector<Word> words;
-  units.clear();
+  thread_local std::vector<WordSpan> words;
   words.clear();
+  // The view is built in grow-only per-thread buffers through raw pointers,
+  // with one capacity check per code point (a code point folds to at most
+  // kMaxFolded bytes, plus a space), then copied out: this loop runs once per
+  // byte of every listing.
+  constexpr size_t kMaxFolded = sizeof(CodePointInfo::folded) + 1;
+  thread_local std::vector<char> text_buf;
+  thread_local std::vector<uint32_t> sb_buf, se_buf;
+  thread_local std::vector<uint8_t> fl_buf;
+  size_t n = 0, cap = 0;
+  char* text = nullptr;
+  uint32_t* sb = nullptr;
+  uint32_t* se = nullptr;
+  uint8_t* fl = nullptr;
+  auto grow = [&](size_t need) {
+    if (need > text_buf.size()) {
+      size_t size = std::max(need, text_buf.size() * 2);
+      text_buf.resize(size);
+      sb_buf.resize(size);
+      se_buf.resize(size);
+      fl_buf.resize(size);
+    }
+    cap = text_buf.size();
+    text = text_buf.data();
+    sb = sb_buf.data();
+    se = se_buf.data();
+    fl = fl_buf.data();
+  };
+  grow(utf8.size() + 2 * kMaxFolded);
+  bool word_digit = false;  // the current word has a digit or a symbol read as a letter
 
-  // Pass 1: code points to units.
-  CodePointInfo scratch;
-  for (size_t i = 0; i < utf8.size();) {
-    size_t start = i;
-    UChar32 c = NextCodePoint(utf8, i);
-    Unit u{};
-    u.src_begin = static_cast<uint32_t>(start);
-    u.src_end = static_cast<uint32_t>(i);
-    if (c < 0) {
-      u.kind = Kind::kSeparator;
-    } else {
+  // One pass: code points to words. A word is a run of Latin units (symbols
+  // inside it read as letters) or a run of other-script units; dropped units
+  // (zero-width, marks) vanish but mark the next character as hidden.
+  bool in_word = false, word_cjk = false, pending_hidden = false;
+  size_t word_visible = 0;
+  uint32_t word_src_begin = 0, last_src_end = 0;
+  auto emit = [&](char c, uint8_t flags, uint32_t b, uint32_t e) {
+    text[n] = c;
+    sb[n] = b;
+    se[n] = e;
+    fl[n] = flags;
+    ++n;
+  };
+  auto start_word = [&](bool cjk, uint32_t src) {
+    if (n > 0) emit(' ', 0, last_src_end, src);
+    words.push_back({static_cast<uint32_t>(n), 0, src, 0, cjk, false});
+    in_word = true;
+    word_cjk = cjk;
+    word_visible = 0;
+    word_src_begin = src;
+    pending_hidden = false;
+  };
+  auto end_word = [&]() {
+    if (!in_word) return;
+    WordSpan& w = words.back();
+    w.out_end = static_cast<uint32_t>(n);
+    w.src_end = last_src_end;
+    w.single = !w.cjk && word_visible == 1;
+    if (!w.cjk && word_digit) ReadLeet(text, fl, w.out_begin, w.out_end);
+    word_digit = false;
+    in_word = false;
+    (void)word_src_begin;
+  };
+  // The kind of the next visible code point after byte `i` (for symbols).
+  auto next_visible = [&](size_t i) -> const CodePointInfo* {
+    CodePointInfo scratch;
+    while (i < utf8.size()) {
+      UChar32 c = NextCodePoint(utf8, i);
+      if (c < 0 || c >= 0x10000) return nullptr;
       const CodePointInfo& info = folder.Get(c, scratch);
-      u.kind = info.kind;
-      u.flags = info.flags;
-      u.len = info.len;
-      u.folded = info.folded;
+      if (info.kind != Kind::kDropped) return &info;
     }
-    units.push_back(u);
-  }
-
-  // Pass 2: words. A word is a run of Latin units (symbols inside it read as
-  // letters) or a run of other-script units; dropped units vanish but mark the
-  // next unit as hidden.
-  auto is_latin = [](size_t k) { return units[k].kind == Kind::kLatin; };
-  auto next_visible = [&](size_t k) {
-    while (k < units.size() && units[k].kind == Kind::kDropped) ++k;
-    return k;
+    return nullptr;
   };
-  size_t k = 0;
-  while (k < units.size()) {
-    Kind kind = units[k].kind;
-    bool starts_latin = kind == Kind::kLatin;
-    if (kind == Kind::kSymbol) {
-      // '$ony', '@pple': a symbol may open a word when a letter follows.
-      size_t n = next_visible(k + 1);
-      char sym = units[k].folded[0];
-      starts_latin = (sym == 's' || sym == 'a') && n < units.size() && is_latin(n) &&
-                     units[n].folded[0] >= 'a';
+
+  CodePointInfo astral;
+  for (size_t i = 0; i < utf8.size();) {
+    if (n + kMaxFolded > cap) grow(n + kMaxFolded);
+    auto b = static_cast<uint32_t>(i);
+    UChar32 c;
+    auto byte = static_cast<unsigned char>(utf8[i]);
+    if (byte < 0x80) {
+      c = byte;
+      ++i;
+    } else {
+      c = NextCodePoint(utf8, i);
     }
-    if (!starts_latin && kind != Kind::kOther) {
-      ++k;
-      continue;
-    }
-    Word w{k, k, !starts_latin, 0};
-    bool pending_hidden = false;
-    size_t j = k;
-    while (j < units.size()) {
-      Unit& u = units[j];
-      if (u.kind == Kind::kDropped) {
-        pending_hidden = true;
-        ++j;
+    auto e = static_cast<uint32_t>(i);
+    const CodePointInfo& info = c < 0 ? kSeparatorInfo : folder.Get(c, astral);
+    switch (info.kind) {
+      case Kind::kDropped:
+        if (in_word) pending_hidden = true;
         continue;
+      case Kind::kLatin: {
+        if (in_word && word_cjk) end_word();
+        if (!in_word) start_word(false, b);
+        uint8_t flags = info.flags | (pending_hidden ? kFlagHidden : 0);
+        for (size_t k = 0; k < info.len; ++k) emit(info.folded[k], flags, b, e);
+        word_digit |= info.folded[0] >= '0' && info.folded[0] <= '9';
+        ++word_visible;
+        // The common case, a run of plain ASCII letters and digits, in a
+        // tight loop.
+        while (i < utf8.size()) {
+          auto next = static_cast<unsigned char>(utf8[i]);
+          char f = next < 0x80 ? folder.AsciiWordChar(next) : 0;
+          if (f == 0) break;
+          if (n + kMaxFolded > cap) grow(n + kMaxFolded);
+          emit(f, 0, static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1));
+          word_digit |= f <= '9';
+          ++word_visible;
+          ++i;
+        }
+        e = static_cast<uint32_t>(i);
+        break;
       }
-      bool belongs;
-      if (w.cjk) {
-        belongs = u.kind == Kind::kOther;
-      } else if (u.kind == Kind::kLatin) {
-        belongs = true;
-      } else if (u.kind == Kind::kSymbol) {
-        // Inside a word only when a letter or digit follows ("c4$7rol", not "nike!").
-        size_t n = next_visible(j + 1);
-        belongs = j == k || (n < units.size() && is_latin(n));
-      } else {
-        belongs = false;
+      case Kind::kSymbol: {
+        // Inside a word only when a letter or digit follows ("c4$7rol", not
+        // "nike!"); '$' and '@' may open a word before a letter ("$ony").
+        const CodePointInfo* next = next_visible(i);
+        bool latin_next = next != nullptr && next->kind == Kind::kLatin;
+        bool belongs;
+        if (in_word && !word_cjk) {
+          belongs = latin_next;
+        } else {
+          char sym = info.folded[0];
+          belongs = (sym == 's' || sym == 'a') && latin_next && next->folded[0] >= 'a';
+          if (belongs) {
+            end_word();
+            start_word(false, b);
+          }
+        }
+        if (!belongs) {
+          end_word();
+          break;
+        }
+        emit(info.folded[0], info.flags | kFlagLeet | (pending_hidden ? kFlagHidden : 0), b, e);
+        word_digit = true;
+        ++word_visible;
+        break;
       }
-      if (!belongs) break;
-      if (pending_hidden && j > k) u.flags |= kFlagHidden;
-      pending_hidden = false;
-      ++j;
+      case Kind::kOther:
+        if (in_word && !word_cjk) end_word();
+        if (!in_word) start_word(true, b);
+        for (size_t k = 0; k < info.len; ++k) emit(info.folded[k], info.flags, b, e);
+        ++word_visible;
+        break;
+      case Kind::kSeparator:
+        end_word();
+        pending_hidden = false;
+        continue;
     }
-    w.last = j;
-    words.push_back(w);
-    k = j;
+    pending_hidden = false;
+    last_src_end = e;
   }
+  end_word();
+  out.text.assign(text, n);
+  out.src_begin.assign(sb, sb + n);
+  out.src_end.assign(se, se + n);
+  out.flags.assign(fl, fl + n);
 
-  // Pass 3: join runs of three or more one-character words spelled out with
-  // separators ("d.y.s.o.n"); two CJK words separated only by separators join
-  // too (Chinese is written without spaces).
-  auto visible_units = [&](const Word& w) {
-    size_t n = 0;
-    for (size_t q = w.first; q < w.last; ++q) n += units[q].kind != Kind::kDropped;
-    return n;
+  // Join runs of three or more one-character Latin words spelled out with
+  // short separators ("d.y.s.o.n"), and CJK words separated only by
+  // separators (Chinese is written without spaces). Rare: the view is
+  // rebuilt only when something joins.
+  auto gap_is_short = [&](const WordSpan& x, const WordSpan& y) {
+    return y.src_begin - x.src_end <= 3;
   };
-  auto gap_is_short = [&](const Word& a, const Word& b) {
-    return units[b.first].src_begin - units[a.last - 1].src_end <= 3;
-  };
-  std::vector<Word> joined;
-  joined.reserve(words.size());
-  for (size_t w = 0; w < words.size();) {
+  thread_local std::vector<uint8_t> drop_space;  // per view byte: remove this space
+  bool any = false;
+  for (size_t w = 0; w + 1 < words.size();) {
     size_t run = w + 1;
-    if (!words[w].cjk && visible_units(words[w]) == 1) {
-      while (run < words.size() && !words[run].cjk && visible_units(words[run]) == 1 &&
-             gap_is_short(words[run - 1], words[run])) {
+    if (words[w].single) {
+      while (run < words.size() && words[run].single && gap_is_short(words[run - 1], words[run])) {
         ++run;
       }
       if (run - w < 3) run = w + 1;
@@ -389,68 +487,38 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
         ++run;
       }
     }
-    Word merged = words[w];
     if (run - w > 1) {
-      merged.last = words[run - 1].last;
-      merged.flags |= merged.cjk ? 0 : kFlagSpaced;
+      if (!any) drop_space.assign(out.text.size(), 0);
+      any = true;
+      for (size_t q = w + 1; q < run; ++q) drop_space[words[q].out_begin - 1] = 1;
+      if (!words[w].cjk) {
+        for (size_t k = words[w].out_begin; k < words[run - 1].out_end; ++k) {
+          out.flags[k] |= kFlagSpaced;
+        }
+      }
     }
-    joined.push_back(merged);
     w = run;
   }
-
-  // Pass 4: emit. Separator units inside a joined word are skipped; leetspeak
-  // applies to Latin words that mix letters with digits or symbols.
-  out.text.reserve(utf8.size() + 8);
-  for (const Word& w : joined) {
-    bool has_letter = false, has_other = false;
-    if (!w.cjk) {
-      for (size_t q = w.first; q < w.last; ++q) {
-        const Unit& u = units[q];
-        if (u.kind == Kind::kLatin) {
-          for (size_t b = 0; b < u.len; ++b) {
-            char c = u.folded[b];
-            if (c >= 'a' && c <= 'z') {
-              has_letter = true;
-            } else {
-              has_other = true;
-            }
-          }
-        } else if (u.kind == Kind::kSymbol) {
-          has_other = true;
-        }
-      }
-    }
-    bool leet = has_letter && has_other;
-    if (!out.text.empty()) {
-      uint32_t pos = out.src_end.back();
-      out.text.push_back(' ');
-      out.src_begin.push_back(pos);
-      out.src_end.push_back(units[w.first].src_begin);
-      out.flags.push_back(0);
-    }
-    for (size_t q = w.first; q < w.last; ++q) {
-      const Unit& u = units[q];
-      bool in_word = w.cjk ? u.kind == Kind::kOther
-                           : (u.kind == Kind::kLatin || u.kind == Kind::kSymbol);
-      if (!in_word) continue;
-      for (size_t b = 0; b < u.len; ++b) {
-        char c = u.folded[b];
-        uint8_t f = u.flags | w.flags;
-        if (u.kind == Kind::kSymbol) {
-          f |= kFlagLeet;  // already read as its letter
-        } else if (leet && !(c >= 'a' && c <= 'z')) {
-          char l = LeetLetter(c);
-          if (l != 0) {
-            c = l;
-            f |= kFlagLeet;
-          }
-        }
-        out.text.push_back(c);
-        out.src_begin.push_back(u.src_begin);
-        out.src_end.push_back(u.src_end);
-        out.flags.push_back(f);
-      }
-    }
+  if (!any) return;
+  size_t to = 0;
+  for (size_t from = 0; from < out.text.size(); ++from) {
+    if (drop_space[from]) continue;
+    out.text[to] = out.text[from];
+    out.src_begin[to] = out.src_begin[from];
+    out.src_end[to] = out.src_end[from];
+    out.flags[to] = out.flags[from];
+    ++to;
+  }
+  out.text.resize(to);
+  out.src_begin.resize(to);
+  out.src_end.resize(to);
+  out.flags.resize(to);
+  // A joined word may now mix letters and digits ("d y s 0 n").
+  for (size_t k = 0; k < out.text.size();) {
+    size_t end = out.text.find(' ', k);
+    if (end == std::string::npos) end = out.text.size();
+    if (out.flags[k] & kFlagSpaced) ReadLeet(out.text.data(), out.flags.data(), k, end);
+    k = end + 1;
   }
 }
 

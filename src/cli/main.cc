@@ -5,6 +5,7 @@
 //   counterfoil user add --email a@b.c --name "A" --role reviewer --password-stdin
 //   counterfoil apikey create --user a@b.c
 //   counterfoil import catalog catalog.json
+//   counterfoil screen --catalog catalog.json listings.jsonl > verdicts.jsonl
 //   counterfoil audit verify
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -16,6 +17,7 @@
 
 #include "api/app.h"
 #include "api/demo.h"
+#include "cli/screen_command.h"
 #include "common/crypto.h"
 #include "service/catalog.h"
 #include "service/integration.h"
@@ -182,16 +184,51 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit->add_subcommand("verify", "check the hash chain of the audit log");
   add_common(audit_verify);
 
+  auto* screen = cli.add_subcommand(
+      "screen", "screen listings (JSONL) against the protection data; verdicts as JSONL in input order");
+  cli::ScreenOptions screen_options;
+  screen->add_option("--catalog", screen_options.catalog_file,
+                     "protection catalogue JSON (DESIGN.md), instead of --data");
+  add_common(screen);  // --data DIR / --config: the data registered in a server's data directory
+  screen->add_option("--output,-o", screen_options.output,
+                     "file to write the verdicts to (default: standard output)");
+  screen->add_option("--threads", screen_options.threads,
+                     "screening threads (default: the hardware's)")
+      ->check(CLI::Range(1, 1024));
+  screen->add_option("LISTINGS", screen_options.input,
+                     "listings, one JSON object per line ('-' reads standard input)")
+      ->required();
+
   auto* config = cli.add_subcommand("config", "configuration tools");
   config->require_subcommand(1);
   auto* config_default = config->add_subcommand("default", "print the default configuration file");
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors exit with 2 (CLI11's own codes are its internals); --help with 0.
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
 
   if (*serve) return Serve(common, demo);
   if (*config_default) {
     std::cout << service::DefaultConfigToml();
     return 0;
+  }
+  if (*screen) {
+    if (!common.config_file.empty() || !common.data_dir.empty()) {
+      if (!screen_options.catalog_file.empty()) {
+        std::cerr << "counterfoil screen: give either --catalog FILE or --data DIR, not both\n";
+        return cli::kScreenFailed;
+      }
+      auto cfg = LoadConfig(common);
+      if (!cfg.ok()) {
+        std::cerr << "counterfoil screen: " << cfg.status().message() << "\n";
+        return cli::kScreenFailed;
+      }
+      screen_options.data_dir = cfg->data_dir;
+    }
+    return cli::RunScreen(screen_options);
   }
 
   auto cfg = LoadConfig(common);

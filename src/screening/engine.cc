@@ -83,7 +83,8 @@ constexpr std::string_view kSecondHandPhrases[] = {
 struct Weights {
   static constexpr double kBrandMention = 0.20;
   static constexpr double kDisguised = 0.55;    // leetspeak, look-alikes, hidden or spaced letters
-  static constexpr double kGlued = 0.40;        // "nike2024", "raybanstyle"
+  static constexpr double kGlued = 0.40;        // "veltronastyle": a long name glued to a word
+  static constexpr double kGluedShort = 0.25;   // "nikes", "novatech": short names glue by chance
   static constexpr double kMisspelled = 0.35;   // one edit from a long brand name
   static constexpr double kSuspicious = 0.65;   // "replica", "1:1"
   static constexpr double kPriceFar = 0.65;     // < 25% of the product's MSRP
@@ -912,9 +913,10 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
         while (wb > 0 && view[wb - 1] != ' ') --wb;
         while (we < view.size() && view[we] != ' ') ++we;
         std::string word = quote(wb, we);
+        double w = best->end - best->begin >= 6 ? Weights::kGlued : Weights::kGluedShort;
         c.reasons.push_back({"brand_disguised", holder.source.id,
                              "\"" + word + "\" hides " + Upper(term) + " inside another word", word,
-                             term, Weights::kGlued});
+                             term, w});
         break;
       }
       case MentionForm::kMisspelled:

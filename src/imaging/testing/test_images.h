@@ -1,0 +1,57 @@
+// Test-only encoders: make small images in every variant the decoders must
+// read, with the libraries themselves, so tests need no binary fixtures and
+// can compare decoded pixels with the pixels that went in.
+//
+//   Image img = SyntheticImage(48, 32);
+//   std::vector<uint8_t> png = EncodePng(img, {.color = PngColor::kPalette});
+//   EXPECT_EQ(DecodePng(png)->rgb, img.rgb);
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "imaging/image.h"
+
+namespace counterfoil::imaging::testing {
+
+// A smooth colour pattern with structure in both directions (so PDQ quality
+// is high and every rotation hashes differently). When `palette_colors` > 0
+// it uses only that many distinct colours (for palette PNGs).
+Image SyntheticImage(int width, int height, int palette_colors = 0);
+// The same picture greyed (R = G = B).
+Image GreyImage(const Image& image);
+
+struct JpegEncodeOptions {
+  int quality = 95;
+  bool progressive = false;
+  bool arithmetic = false;
+  enum class Color { kYcbcr, kGrey, kCmyk, kYcck } color = Color::kYcbcr;
+  // 0: no EXIF; 1..8: an APP1 Exif segment with that Orientation tag.
+  int exif_orientation = 0;
+  bool exif_big_endian = false;
+};
+std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& options = {});
+
+enum class PngColor { kGrey, kGreyAlpha, kRgb, kRgba, kPalette, kPaletteTrns };
+struct PngEncodeOptions {
+  PngColor color = PngColor::kRgb;
+  int bit_depth = 8;  // 8 or 16 (grey/RGB), 1/2/4/8 (palette, grey)
+  bool interlaced = false;
+  // Alpha for kGreyAlpha/kRgba/kPaletteTrns: alpha(x, y) = (x * 255) / (width - 1).
+};
+std::vector<uint8_t> EncodePng(const Image& image, const PngEncodeOptions& options = {});
+// The alpha EncodePng uses at column x.
+uint8_t TestAlpha(int x, int width);
+
+struct WebpEncodeOptions {
+  bool lossless = true;
+  bool alpha = false;  // alpha(x) = TestAlpha(x, width)
+  int quality = 90;    // lossy only
+};
+std::vector<uint8_t> EncodeWebp(const Image& image, const WebpEncodeOptions& options = {});
+
+// Binary PPM (P6) or, when grey, PGM (P5) at the given maxval (samples
+// scaled from 0..255).
+std::vector<uint8_t> EncodePnm(const Image& image, bool grey = false, int maxval = 255);
+
+}  // namespace counterfoil::imaging::testing

@@ -873,6 +873,7 @@ json::object ToJson(const ScreeningVerdict& v) {
   o["reasons"] = std::move(reasons);
   o["rule_set"] = v.rule_set;
   PutTime(o, "screened_at", v.screened_at);
+  if (!v.hit_id.empty()) o["hit_id"] = v.hit_id;
   return o;
 }
 void FromJson(const json::object& o, ScreeningVerdict& v) {
@@ -890,6 +891,7 @@ void FromJson(const json::object& o, ScreeningVerdict& v) {
   }
   v.rule_set = GetString(o, "rule_set");
   v.screened_at = GetTime(o, "screened_at");
+  v.hit_id = GetString(o, "hit_id");
 }
 
 json::object ToJson(const ScreeningHit& v) {

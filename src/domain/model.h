@@ -223,8 +223,9 @@ struct ScreeningVerdict {
   std::string decision;  // "allow" | "review" | "block"
   double score = 0;
   std::vector<ScreeningReason> reasons;
-  std::string rule_set;  // the rule set's key (screening::RuleSet::Key)
+  std::string rule_set;  // the rule set it was screened with (ScreeningStatus::rule_set)
   Timestamp screened_at{};
+  std::string hit_id;  // the screening hit a review or block verdict opened
 };
 
 struct Listing {

@@ -187,6 +187,7 @@ Result<Organisation> AccountService::CreateOrganisation(const Principal& p,
     if (s.code() == StatusCode::kAlreadyExists)
       return AlreadyExists("organisation " + o.id + " already exists", "/id");
     RETURN_IF_ERROR(s);
+    ctx_.ProtectionChanged(tx);  // the platform organisation holds bans and term lists
     return ctx_.Record(tx, p.Actor(), "organisation.created", "organisation", o.id,
                        domain::ToJson(o));
   }));
@@ -224,6 +225,7 @@ Result<Organisation> AccountService::UpdateOrganisation(const Principal& p, cons
     if (email) o.contact_email = *email;
     if (country) o.country = *country;
     RETURN_IF_ERROR(tx.organisations().Update(o));
+    ctx_.ProtectionChanged(tx);  // names and coalition members appear in screening reasons
     return ctx_.Record(tx, p.Actor(), "organisation.updated", "organisation", o.id,
                        domain::ToJson(o));
   }));

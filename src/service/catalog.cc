@@ -92,6 +92,7 @@ Result<ImportSummary> ImportCatalog(ServiceContext& ctx, RegistryService& regist
         RETURN_IF_ERROR(tx.PutBlobRef({sha, org.id, "cli", "image/jpeg", "", 0, "listing_photo",
                                        ctx.Now()}));
       RETURN_IF_ERROR(tx.protection().Upsert(pp));
+      ctx.ProtectionChanged(tx);
       ++sum.profiles;
       return ctx.Record(tx, "cli", "protection.imported", "organisation", org.id);
     }));
@@ -152,6 +153,7 @@ Result<ImportSummary> ImportCatalog(ServiceContext& ctx, RegistryService& regist
         RETURN_IF_ERROR(tx.organisations().Insert(platform));
       }
       RETURN_IF_ERROR(tx.protection().Upsert(*pp));
+      ctx.ProtectionChanged(tx);
       return ctx.Record(tx, "cli", "screening_policy.imported", "organisation", "platform");
     }));
   }
@@ -276,6 +278,9 @@ Result<int64_t> ExportAll(storage::Store& store, std::ostream& out) {
     RETURN_IF_ERROR(Dump(tx.webhooks(), "webhook", out, lines));
     RETURN_IF_ERROR(Dump(tx.deliveries(), "delivery", out, lines));
     RETURN_IF_ERROR(Dump(tx.jobs(), "job", out, lines));
+    RETURN_IF_ERROR(Dump(tx.screening_hits(), "screening_hit", out, lines));
+    RETURN_IF_ERROR(Dump(tx.stay_down(), "stay_down_entry", out, lines));
+    RETURN_IF_ERROR(Dump(tx.screening_rule_stats(), "screening_rule_stat", out, lines));
     return Status::Ok();
   }));
   return lines;

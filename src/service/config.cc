@@ -116,6 +116,9 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       {"policy.notifier_programme", object(&c.notifier_programme)},
       {"regimes", object(&c.regimes)},
       {"jobs.tick_ms", integer(&c.job_tick_ms, 10, 600000)},
+      {"screening.block", number(&c.screening_block, 0)},
+      {"screening.review", number(&c.screening_review, 0)},
+      {"screening.rescreen_batch", integer(&c.screening_rescreen_batch, 1, 10000)},
   };
   for (const auto& [section, node] : root) {
     std::string s(section.str());
@@ -138,6 +141,10 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     return InvalidArgument(path + ": [policy.repeat_infringer] " + p.status().message());
   if (auto p = domain::NotifierProgrammeFromJson(c.notifier_programme); !p.ok())
     return InvalidArgument(path + ": [policy.notifier_programme] " + p.status().message());
+  if (auto t = domain::ScreeningThresholdsFromJson(
+          json::object{{"block", c.screening_block}, {"review", c.screening_review}});
+      !t.ok())
+    return InvalidArgument(path + ": [screening] " + t.status().message());
   for (const auto& kv : c.regimes) {
     auto base = domain::BuiltInRegime(kv.key());
     if (!base)
@@ -182,6 +189,14 @@ claim_minutes = 30               # a reviewer's claim on a notice expires after 
 
 [jobs]
 tick_ms = 1000                   # how often deadlines and the webhook outbox are checked
+
+# Proactive screening: a listing scoring at least `block` is taken down at once
+# (automated decision); at least `review` goes to the reviewers' queue.
+# Marketplaces may set their own ("screening": {"block": …, "review": …}).
+[screening]
+block = 0.9                      # 0 < review < block <= 1
+review = 0.5
+rescreen_batch = 200             # listings per transaction when re-screening
 
 # Repeat-infringer policy (defaults for marketplaces that do not override it).
 [policy.repeat_infringer]

@@ -43,6 +43,12 @@ struct Config {
   json::object regimes;
   // [jobs]
   int job_tick_ms = 1000;  // how often the deadline and delivery jobs look for due work
+  // [screening] default thresholds for marketplaces that do not set their
+  // own (domain::ScreeningThresholds: 0 < review < block <= 1).
+  double screening_block = 0.9;
+  double screening_review = 0.5;
+  // Listings per transaction when the re-screening job walks the listings.
+  int screening_rescreen_batch = 200;
 };
 
 // Reads a TOML file into `config` (fields absent from the file keep their

@@ -112,4 +112,16 @@ domain::NotifierProgramme ServiceContext::NotifierProgrammeFor(const domain::Mar
   return p.ok() ? *p : domain::NotifierProgramme{};
 }
 
+domain::ScreeningThresholds ServiceContext::DefaultScreeningThresholds() const {
+  return {config_.screening_block, config_.screening_review};
+}
+
+domain::ScreeningThresholds ServiceContext::ScreeningThresholdsFor(
+    const domain::Marketplace& m) const {
+  domain::ScreeningThresholds base = DefaultScreeningThresholds();
+  if (m.screening.empty()) return base;
+  auto t = domain::ScreeningThresholdsFromJson(m.screening, base);
+  return t.ok() ? *t : base;
+}
+
 }  // namespace counterfoil::service

@@ -50,9 +50,22 @@ class ServiceContext {
   Result<domain::Regime> RegimeFor(const domain::Marketplace& m) const;
   domain::RepeatInfringerPolicy RepeatInfringerFor(const domain::Marketplace& m) const;
   domain::NotifierProgramme NotifierProgrammeFor(const domain::Marketplace& m) const;
+  // The configuration's [screening] thresholds overridden by the
+  // marketplace's own (validated when the marketplace was saved).
+  domain::ScreeningThresholds ScreeningThresholdsFor(const domain::Marketplace& m) const;
+  domain::ScreeningThresholds DefaultScreeningThresholds() const;
 
   // Called after commits that queued webhook deliveries.
   void SetDeliveryWaker(std::function<void()> f) { wake_deliverer_ = std::move(f); }
+  // Called after commits that changed what screening is built from
+  // (protection profiles, rights, organisations, the platform's bans and
+  // term lists): the screening service marks its rule set for a rebuild.
+  void SetProtectionListener(std::function<void()> f) { protection_changed_ = std::move(f); }
+  // Inside a write transaction that changes protection data: the listener
+  // runs once the transaction commits.
+  void ProtectionChanged(storage::Tx& tx) {
+    if (protection_changed_) tx.OnCommit(protection_changed_);
+  }
 
  private:
   storage::Store& store_;
@@ -60,6 +73,7 @@ class ServiceContext {
   const Clock& clock_;
   Config config_;
   std::function<void()> wake_deliverer_;
+  std::function<void()> protection_changed_;
   mutable std::mutex regime_mu_;
   // (regimes, overrides) -> effective regime; GUARDED_BY(regime_mu_)
   mutable std::unordered_map<std::string, domain::Regime> regime_cache_;

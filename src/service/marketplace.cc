@@ -18,7 +18,8 @@ bool MayPushTo(const Principal& p, const std::string& marketplace_id) {
   return p.IsAdmin() || (p.role == Role::kMarketplace && p.marketplace_id == marketplace_id);
 }
 
-Status ReadMarketplaceFields(FieldReader& r, Marketplace& m) {
+Status ReadMarketplaceFields(FieldReader& r, Marketplace& m,
+                             const domain::ScreeningThresholds& screening_defaults) {
   if (const json::array* regimes = r.Array("regimes", false)) {
     m.regimes = r.StringArray("regimes");
     if (regimes->empty()) r.Fail("regimes", "name at least one regime");
@@ -28,6 +29,7 @@ Status ReadMarketplaceFields(FieldReader& r, Marketplace& m) {
   if (const json::object* o = r.Object("regime_overrides", false)) m.regime_overrides = *o;
   if (const json::object* o = r.Object("repeat_infringer", false)) m.repeat_infringer = *o;
   if (const json::object* o = r.Object("notifier_programme", false)) m.notifier_programme = *o;
+  if (const json::object* o = r.Object("screening", false)) m.screening = *o;
   RETURN_IF_ERROR(r.status());
   for (size_t i = 0; i < m.regimes.size(); ++i)
     if (!domain::BuiltInRegime(m.regimes[i]))
@@ -46,6 +48,8 @@ Status ReadMarketplaceFields(FieldReader& r, Marketplace& m) {
     return InvalidArgument(p.status().message(), "/repeat_infringer" + p.status().field());
   if (auto p = domain::NotifierProgrammeFromJson(m.notifier_programme); !p.ok())
     return InvalidArgument(p.status().message(), "/notifier_programme" + p.status().field());
+  if (auto t = domain::ScreeningThresholdsFromJson(m.screening, screening_defaults); !t.ok())
+    return InvalidArgument(t.status().message(), "/screening" + t.status().field());
   return Status::Ok();
 }
 
@@ -61,7 +65,7 @@ Result<Marketplace> MarketplaceService::CreateMarketplace(const Principal& p,
   r.StringArray("regimes", true);
   RETURN_IF_ERROR(r.status());
   if (!IsValidExternalId(m.id)) return InvalidArgument("id: use letters, digits, . _ : -", "/id");
-  RETURN_IF_ERROR(ReadMarketplaceFields(r, m));
+  RETURN_IF_ERROR(ReadMarketplaceFields(r, m, ctx_.DefaultScreeningThresholds()));
   m.created_at = ctx_.Now();
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
     Status s = tx.marketplaces().Insert(m);
@@ -81,9 +85,9 @@ Result<Marketplace> MarketplaceService::UpdateMarketplace(const Principal& p, co
     ASSIGN_OR_RETURN(m, tx.marketplaces().Get(id));
     FieldReader r(body);
     r.RejectUnknown({"name", "regimes", "regime_overrides", "repeat_infringer",
-                     "notifier_programme", "url_template"});
+                     "notifier_programme", "screening", "url_template"});
     RETURN_IF_ERROR(r.status());
-    RETURN_IF_ERROR(ReadMarketplaceFields(r, m));
+    RETURN_IF_ERROR(ReadMarketplaceFields(r, m, ctx_.DefaultScreeningThresholds()));
     RETURN_IF_ERROR(tx.marketplaces().Update(m));
     return ctx_.Record(tx, p.Actor(), "marketplace.updated", "marketplace", m.id, domain::ToJson(m));
   }));
@@ -315,6 +319,7 @@ Status MarketplaceService::UpsertListingInTx(Tx& tx, const Principal& p, const s
   }
   l.version += 1;
   l.updated_at = now;
+  if (screener_) RETURN_IF_ERROR(screener_->ScreenInTx(tx, p.Actor(), l));
   RETURN_IF_ERROR(tx.listings().Upsert(l));
   RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), existing ? "listing.updated" : "listing.created",
                               "listing", id, {{"version", l.version}, {"seller_id", seller_id}}));
@@ -423,7 +428,7 @@ static Result<std::vector<MarketplaceService::LineResult>> BulkUpsert(ServiceCon
           res.status = r.status();
           continue;
         }
-        res.status = upsert(tx, res.id, *doc);
+        res.status = upsert(tx, res.id, *doc, res);
       }
       return Status::Ok();
     }));
@@ -436,18 +441,26 @@ Result<std::vector<MarketplaceService::LineResult>> MarketplaceService::BulkUpse
   // Refuse the caller as a whole, not line by line: only integrations push.
   if (!p.IsAdmin() && p.role != Role::kMarketplace)
     return PermissionDenied("listings are pushed by marketplace integrations");
-  return BulkUpsert(ctx_, jsonl, 100000, [&](Tx& tx, const std::string& id, const json::value& doc) {
-    return UpsertListingInTx(tx, p, id, doc, nullptr);
-  });
+  return BulkUpsert(ctx_, jsonl, 100000,
+                    [&](Tx& tx, const std::string& id, const json::value& doc, LineResult& res) {
+                      Listing l;
+                      Status s = UpsertListingInTx(tx, p, id, doc, &l);
+                      if (s.ok()) {
+                        res.screening = std::move(l.screening);
+                        res.listing_status = std::string(domain::Name(l.status));
+                      }
+                      return s;
+                    });
 }
 
 Result<std::vector<MarketplaceService::LineResult>> MarketplaceService::BulkUpsertSellers(
     const Principal& p, std::string_view jsonl) {
   if (!p.IsAdmin() && p.role != Role::kMarketplace)
     return PermissionDenied("sellers are pushed by marketplace integrations");
-  return BulkUpsert(ctx_, jsonl, 100000, [&](Tx& tx, const std::string& id, const json::value& doc) {
-    return UpsertSellerInTx(tx, p, id, doc, nullptr);
-  });
+  return BulkUpsert(ctx_, jsonl, 100000,
+                    [&](Tx& tx, const std::string& id, const json::value& doc, LineResult&) {
+                      return UpsertSellerInTx(tx, p, id, doc, nullptr);
+                    });
 }
 
 }  // namespace counterfoil::service

@@ -12,6 +12,20 @@
 
 namespace counterfoil::service {
 
+// Screens a listing as it is created or changed (service/screening.h
+// implements this): stores the verdict on it and acts on it inside the
+// upsert's transaction.
+class ListingScreener {
+ public:
+  virtual ~ListingScreener() = default;
+  // Called with the listing as it will be stored, before it is written:
+  // sets listing.screening; a `block` verdict takes an online listing down
+  // (listing.status), a `review` verdict opens a screening hit. `actor` is
+  // the user pushing it.
+  virtual Status ScreenInTx(storage::Tx& tx, const std::string& actor,
+                            domain::Listing& listing) = 0;
+};
+
 class MarketplaceService {
  public:
   explicit MarketplaceService(ServiceContext& ctx) : ctx_(ctx) {}
@@ -42,7 +56,8 @@ class MarketplaceService {
                                    const json::value& body);
 
   // Creates or replaces a listing. A removed or blocked listing keeps its
-  // status: an edit does not undo a takedown.
+  // status: an edit does not undo a takedown. The listing is screened (see
+  // ListingScreener) and comes back with its verdict.
   Result<domain::Listing> UpsertListing(const Principal& p, const std::string& id,
                                         const json::value& body);
   Result<domain::Listing> GetListing(const Principal& p, const std::string& id);
@@ -55,10 +70,16 @@ class MarketplaceService {
     int line = 0;
     std::string id;
     Status status;
+    // Listings: the screening verdict and the status the listing got.
+    std::optional<domain::ScreeningVerdict> screening;
+    std::string listing_status;
   };
   Result<std::vector<LineResult>> BulkUpsertListings(const Principal& p, std::string_view jsonl);
   // Same for sellers.
   Result<std::vector<LineResult>> BulkUpsertSellers(const Principal& p, std::string_view jsonl);
+
+  // Set once, before serving (App::Open); may be null (no screening). Not thread-safe.
+  void SetScreener(ListingScreener* s) { screener_ = s; }
 
  private:
   Status UpsertListingInTx(storage::Tx& tx, const Principal& p, const std::string& id,
@@ -68,6 +89,7 @@ class MarketplaceService {
   Result<domain::Seller> ResolveSeller(storage::Tx& tx, const Principal& p,
                                        const std::string& marketplace_id, const std::string& id);
   ServiceContext& ctx_;
+  ListingScreener* screener_ = nullptr;
 };
 
 }  // namespace counterfoil::service

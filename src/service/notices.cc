@@ -510,9 +510,12 @@ Result<domain::Job> NoticeService::StartBulk(const Principal& p, std::string_vie
 Result<std::vector<std::string>> NoticeService::PendingJobs() {
   std::vector<std::string> out;
   RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto page, tx.jobs().List(Filter().In("state", {std::string("queued"),
-                                                                     std::string("running")}),
-                                               {.order_by = {"created_at"}, .limit = 1000}));
+    // Other kinds of job (screening's re-screens) have their own runner.
+    ASSIGN_OR_RETURN(auto page,
+                     tx.jobs().List(Filter()
+                                        .Eq("kind", std::string("notice_bulk"))
+                                        .In("state", {std::string("queued"), std::string("running")}),
+                                    {.order_by = {"created_at"}, .limit = 1000}));
     for (auto& j : page.items) out.push_back(j.id);
     return Status::Ok();
   }));
@@ -526,7 +529,8 @@ Status NoticeService::RunJob(const std::string& job_id) {
     ASSIGN_OR_RETURN(job, tx.jobs().Get(job_id));
     return Status::Ok();
   }));
-  if (job.state == domain::JobState::kDone || job.state == domain::JobState::kFailed)
+  if (job.state == domain::JobState::kDone || job.state == domain::JobState::kFailed ||
+      job.kind != "notice_bulk")
     return Status::Ok();
   ASSIGN_OR_RETURN(std::string csv, ctx_.blobs().Get(job.input_sha256));
   // The uploader's principal as it is now (authorisations may have lapsed).
@@ -794,6 +798,10 @@ Status NoticeService::AcceptInTx(Tx& tx, const std::string& actor, Notice& n,
                                            {"statement_id", s.id},
                                            {"statement", domain::ToJson(s)}})));
   RETURN_IF_ERROR(UpdateStanding(tx, m, n.complainant_org_id, {.accepted = 1}));
+  // The removed text stays down: a re-upload by any seller is caught by screening.
+  if (takedown_observer_)
+    RETURN_IF_ERROR(
+        takedown_observer_->OnTakedownInTx(tx, listing, "notice:" + n.id, n.principal_org_id));
   return SuspendIfRepeatInfringer(tx, m, n.seller_id);
 }
 
@@ -874,6 +882,8 @@ Status NoticeService::RestoreInTx(Tx& tx, const std::string& actor, Notice& n,
       RETURN_IF_ERROR(tx.counter_notices().Update(*cn));
     }
   }
+  // The takedown no longer stands, so neither does its stay-down entry.
+  if (takedown_observer_) RETURN_IF_ERROR(takedown_observer_->OnReversalInTx(tx, "notice:" + n.id));
   domain::StatementOfReasons s;
   s.marketplace_id = n.marketplace_id;
   s.notice_id = n.id;

@@ -10,7 +10,9 @@
 //  - internal complaints (appeals) decided by a person;
 //  - strikes and the repeat-infringer policy, notifier accuracy and the
 //    good-faith fast lane / misuse limits (DSA art. 23);
-//  - the deadline job that restores listings and lapses stale requests.
+//  - the deadline job that restores listings and lapses stale requests;
+//  - an accepted notice puts the listing's text into screening's stay-down
+//    bank, a restoration takes it out again (TakedownObserver).
 //
 //   NoticeService notices(ctx);
 //   auto n = notices.File(holder, body, "api");            // 201, state received
@@ -26,6 +28,22 @@
 #include "service/context.h"
 
 namespace counterfoil::service {
+
+// What a takedown means beyond the notice: proactive screening keeps the
+// removed listing's text in its stay-down bank (service/screening.h
+// implements this). Both calls run inside the decision's transaction; an
+// error rolls the decision back.
+class TakedownObserver {
+ public:
+  virtual ~TakedownObserver() = default;
+  // `listing` was taken down by decision `source` ("notice:ntc_…",
+  // "hit:hit_…") concerning rights holder `rights_holder_id` (may be empty).
+  virtual Status OnTakedownInTx(storage::Tx& tx, const domain::Listing& listing,
+                                const std::string& source,
+                                const std::string& rights_holder_id) = 0;
+  // The takedown by `source` was reversed (restoration, overturned appeal).
+  virtual Status OnReversalInTx(storage::Tx& tx, const std::string& source) = 0;
+};
 
 struct NoticeFilter {
   std::string state;
@@ -111,6 +129,18 @@ class NoticeService {
   // Whether `p` may see notice `n` (tenancy rule shared with the API).
   static bool CanSee(const Principal& p, const domain::Notice& n);
 
+  // Set once, before serving (App::Open); may be null. Not thread-safe.
+  void SetTakedownObserver(TakedownObserver* o) { takedown_observer_ = o; }
+
+  // ---- shared with own-initiative takedowns (service/screening.cc)
+  // Suspends the seller and takes down its listings when the marketplace's
+  // repeat-infringer policy says so (17 U.S.C. §512(i)(1)(A); DSA art.
+  // 23(1)). Inside a write transaction.
+  Status SuspendIfRepeatInfringer(storage::Tx& tx, const domain::Marketplace& m,
+                                  const std::string& seller_id);
+  // Stores `s` with a fresh id and the current time.
+  Result<domain::StatementOfReasons> WriteStatement(storage::Tx& tx, domain::StatementOfReasons s);
+
  private:
   // What intake takes from the body once it has passed the checks that need
   // no database (fields, sizes, the principal's authority to file).
@@ -134,17 +164,15 @@ class NoticeService {
                     const std::string& reason, const std::string& code);
   Status RestoreInTx(storage::Tx& tx, const std::string& actor, domain::Notice& n,
                      const std::string& why, const std::string& appeal_id);
-  Status SuspendIfRepeatInfringer(storage::Tx& tx, const domain::Marketplace& m,
-                                  const std::string& seller_id);
   Status UpdateStanding(storage::Tx& tx, const domain::Marketplace& m, const std::string& org_id,
                         const storage::NotifierTally& delta);
-  Result<domain::StatementOfReasons> WriteStatement(storage::Tx& tx, domain::StatementOfReasons s);
   void AddTimeline(domain::Notice& n, const std::string& actor, std::string action,
                    std::string detail);
   Status EmitNotice(storage::Tx& tx, const domain::Notice& n, const std::string& type,
                     json::object extra = {});
 
   ServiceContext& ctx_;
+  TakedownObserver* takedown_observer_ = nullptr;
 };
 
 }  // namespace counterfoil::service

@@ -128,6 +128,7 @@ Result<Right> RegistryService::CreateRight(const Principal& p, const json::value
     if (ins.code() == StatusCode::kAlreadyExists)
       return AlreadyExists("right " + right.id + " already exists", "/id");
     RETURN_IF_ERROR(ins);
+    ctx_.ProtectionChanged(tx);
     return ctx_.Record(tx, p.Actor(), "right.registered", "right", right.id,
                        {{"org_id", right.org_id}, {"type", type}, {"description", domain::Describe(right)}});
   }));
@@ -184,6 +185,7 @@ Result<Right> RegistryService::AddCertificate(const Principal& p, const std::str
       right.certificates.push_back(sha256);
     if (right.verification == Verification::kRejected) right.verification = Verification::kPending;
     RETURN_IF_ERROR(tx.rights().Update(right));
+    ctx_.ProtectionChanged(tx);
     return ctx_.Record(tx, p.Actor(), "right.certificate_added", "right", id, {{"sha256", sha256}});
   }));
   return right;
@@ -208,6 +210,7 @@ Result<Right> RegistryService::Verify(const Principal& p, const std::string& id,
     right.verified_by = p.user_id;
     right.verified_at = ctx_.Now();
     RETURN_IF_ERROR(tx.rights().Update(right));
+    ctx_.ProtectionChanged(tx);
     RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "right." + decision, "right", id,
                                 {{"reason", right.rejection_reason}}));
     return ctx_.Emit(tx, MakeEvent("right." + decision, ctx_.Now(), "", {right.org_id}, "", id,
@@ -294,6 +297,7 @@ Result<domain::ProtectionProfile> RegistryService::PutProtection(const Principal
     if (!org || !(domain::IsRightsHolderKind(org->kind) || org->kind == domain::OrgKind::kPlatform))
       return NotFound("rights holder " + org_id + " not found");
     RETURN_IF_ERROR(tx.protection().Upsert(pp));
+    ctx_.ProtectionChanged(tx);  // screening rebuilds its rule set in the background
     RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "protection.updated", "organisation", org_id,
                                 {{"brand_terms", pp.brand_terms.size()},
                                  {"products", pp.products.size()}}));

@@ -21,6 +21,7 @@ void JobRunner::Start() {
   };
   thread_ = std::thread(loop, &JobRunner::RunDeadlinesAndJobs);
   delivery_thread_ = std::thread(loop, &JobRunner::RunDeliveries);
+  if (screening_) screening_thread_ = std::thread(loop, &JobRunner::RunScreening);
 }
 
 void JobRunner::Stop() {
@@ -31,6 +32,7 @@ void JobRunner::Stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   if (delivery_thread_.joinable()) delivery_thread_.join();
+  if (screening_thread_.joinable()) screening_thread_.join();
 }
 
 void JobRunner::Poke() {
@@ -44,6 +46,7 @@ void JobRunner::Poke() {
 void JobRunner::RunOnce() {
   RunDeadlinesAndJobs();
   RunDeliveries();
+  RunScreening();
 }
 
 void JobRunner::RunDeadlinesAndJobs() {
@@ -52,7 +55,7 @@ void JobRunner::RunDeadlinesAndJobs() {
   if (!due.ok()) spdlog::error("deadline job: {}", due.status().ToString());
   else if (due->restored || due->lapsed)
     spdlog::info("deadline job: {} listings restored, {} notices lapsed", due->restored, due->lapsed);
-  auto jobs = notices_.PendingJobs();
+  auto jobs = notices_.PendingJobs();  // bulk notice uploads
   if (jobs.ok()) {
     for (const auto& id : *jobs) {
       Status s = notices_.RunJob(id);
@@ -65,6 +68,15 @@ void JobRunner::RunDeliveries() {
   std::lock_guard pass(delivery_mu_);
   auto sent = integration_.DeliverDue();
   if (!sent.ok()) spdlog::error("webhook outbox: {}", sent.status().ToString());
+}
+
+void JobRunner::RunScreening() {
+  if (!screening_) return;
+  // A re-screen of many listings stops between batches when the runner stops.
+  screening_->RunPass([this] {
+    std::lock_guard lock(mu_);
+    return stopping_;
+  });
 }
 
 }  // namespace counterfoil::service

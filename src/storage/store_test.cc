@@ -241,6 +241,7 @@ ScreeningVerdict SampleVerdict() {
                {"compatibility", "", "\"compatible with\"", "compatible with", "", -0.1}};
   v.rule_set = "rs_0123456789abcdef";
   v.screened_at = At(13);
+  v.hit_id = "hit_1";
   return v;
 }
 

@@ -84,6 +84,11 @@ class AuthorizationMatrix : public IntegrationTest {
     ASSERT_TRUE(job.ok()) << job.status().ToString();
     world_job_ = job->id;
     world_webhook_ = Webhook();
+    // Screening: acme's and rival's protection data; a review hit concerning
+    // acme on shopeu.
+    SeedScreening();
+    if (HasFatalFailure()) return;
+    world_hit_ = Hit();
   }
 
   std::string Unique(const std::string& prefix) { return prefix + std::to_string(++counter_); }
@@ -128,6 +133,22 @@ class AuthorizationMatrix : public IntegrationTest {
     EXPECT_TRUE(k.ok()) << k.status().ToString();
     return k.ok() ? k->key.id : "missing";
   }
+  // A fresh open screening hit concerning acme on shopeu, on a listing of a
+  // fresh seller (strikes from earlier confirmations would raise the score).
+  std::string Hit() {
+    std::string seller = Unique("hit-seller-");
+    auto sv = app_->marketplace().UpsertSeller(
+        Principal::System(), seller, json::object{{"name", "Hit Seller"}, {"marketplace", "shopeu"}});
+    EXPECT_TRUE(sv.ok()) << sv.status().ToString();
+    auto l = app_->marketplace().UpsertListing(Principal::System(), Unique("hit-"),
+                                               ScreeningListing("shopeu", seller, "review"));
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    if (!l.ok() || !l->screening || l->screening->hit_id.empty()) {
+      ADD_FAILURE() << "the listing opened no screening hit";
+      return "missing";
+    }
+    return l->screening->hit_id;
+  }
   std::string Webhook() {
     auto w = app_->integration().CreateWebhook(
         PrincipalOf(keys_.shopeu), json::object{{"url", "http://127.0.0.1:9/hook"}});
@@ -155,7 +176,7 @@ class AuthorizationMatrix : public IntegrationTest {
   Principal agent_, reviewer2_, s3_;
   int counter_ = 0;
   std::string world_notice_, world_statement_, world_counter_notice_, world_appeal_, world_job_,
-      world_webhook_;
+      world_webhook_, world_hit_;
 };
 
 std::map<std::string, Expectation> AuthorizationMatrix::Table() {
@@ -338,6 +359,36 @@ std::map<std::string, Expectation> AuthorizationMatrix::Table() {
           return Request{"/v1/appeals/" + Appeal() + "/decision",
                          json::object{{"outcome", "upheld"}, {"reasons", "The takedown stands."}}};
         }}},
+
+      // Screening: verdicts for integrations and reviewers; hits for staff, the
+      // rights holders concerned (and their agents) and the marketplace;
+      // decisions for reviewers; the rule set for staff, its rebuild for admins.
+      {"POST /v1/screen",
+       {"UOODDDDO", fixed("/v1/screen", json::object{{"id", "probe-1"},
+                                                    {"title", "Kettle"},
+                                                    {"marketplace", "shopeu"},
+                                                    {"seller_id", "s3"}})}},
+      {"POST /v1/screen/bulk",
+       {"UOODDDDO", [](Role) {
+          return Request{"/v1/screen/bulk", nullptr,
+                         "{\"id\":\"probe-1\",\"title\":\"Kettle\",\"marketplace\":\"shopeu\"}\n",
+                         "application/x-ndjson"};
+        }}},
+      {"GET /v1/screening/hits", {"UOOOOODO", fixed("/v1/screening/hits")}},
+      {"GET /v1/screening/hits/{id}", {"UOOOOODO", fixed("/v1/screening/hits/" + world_hit_)}},
+      {"POST /v1/screening/hits/{id}/confirm",
+       {"UOODDDDD", [this](Role) {
+          return Request{"/v1/screening/hits/" + Hit() + "/confirm",
+                         json::object{{"note", "Leetspeak ACME at 30% of the MSRP."}}};
+        }}},
+      {"POST /v1/screening/hits/{id}/dismiss",
+       {"UOODDDDD", [this](Role) {
+          return Request{"/v1/screening/hits/" + Hit() + "/dismiss",
+                         json::object{{"reason", "A genuine second-hand dryer."}}};
+        }}},
+      {"GET /v1/screening/rules", {"UOODDDDD", fixed("/v1/screening/rules")}},
+      {"GET /v1/screening/status", {"UOOODDDD", fixed("/v1/screening/status")}},
+      {"POST /v1/screening/rebuild", {"UODDDDDD", fixed("/v1/screening/rebuild")}},
 
       {"GET /v1/events", {"UOOOOOOO", fixed("/v1/events")}},
       {"POST /v1/webhooks",

@@ -4,6 +4,7 @@
 
 #include "api/views.h"
 #include "common/crypto.h"
+#include "screening/catalogue_json.h"
 
 namespace counterfoil::api {
 
@@ -99,6 +100,12 @@ json::object BulkResultJson(const std::vector<service::MarketplaceService::LineR
   int failed = 0;
   for (const auto& r : results) {
     json::object o{{"line", r.line}, {"id", r.id}, {"status", r.status.ok() ? "ok" : "error"}};
+    if (!r.listing_status.empty()) o["listing_status"] = r.listing_status;
+    if (r.screening) {
+      json::object v{{"decision", r.screening->decision}, {"score", r.screening->score}};
+      if (!r.screening->hit_id.empty()) v["hit_id"] = r.screening->hit_id;
+      o["screening"] = std::move(v);
+    }
     if (!r.status.ok()) {
       ++failed;
       o["error"] = r.status.message();
@@ -489,17 +496,17 @@ void Api::Register() {
   Add("PUT", "/v1/listings/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
     ASSIGN_OR_RETURN(auto l, s_.marketplace.UpsertListing(p, Param(req, "id"), body));
-    return Response::Json(l.version == 1 ? 201 : 200, View(l));  // RFC 9110 §9.3.4
+    return Response::Json(l.version == 1 ? 201 : 200, View(l, p));  // RFC 9110 §9.3.4
   });
   Add("GET", "/v1/listings", [this, max_page](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto page, Paging(req, max_page));
     ASSIGN_OR_RETURN(auto out, s_.marketplace.ListListings(p, Query(req, "seller_id"),
                                                            Query(req, "status"), page));
-    return Response::Json(200, PageJson(out, [](const auto& v) { return View(v); }));
+    return Response::Json(200, PageJson(out, [&p](const auto& v) { return View(v, p); }));
   });
   Add("GET", "/v1/listings/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto l, s_.marketplace.GetListing(p, Param(req, "id")));
-    return Response::Json(200, View(l));
+    return Response::Json(200, View(l, p));
   });
 
   // ------------------------------------------------------------ notices
@@ -582,9 +589,16 @@ void Api::Register() {
     if (q == "post_review") queue = service::NoticeService::Queue::kPostReview;
     else if (q == "counter_notices") queue = service::NoticeService::Queue::kCounterNotices;
     else if (q == "appeals") queue = service::NoticeService::Queue::kAppeals;
-    else if (!q.empty() && q != "notices")
-      return InvalidArgument("queue must be notices, post_review, counter_notices or appeals", "queue");
+    else if (!q.empty() && q != "notices" && q != "screening")
+      return InvalidArgument(
+          "queue must be notices, post_review, counter_notices, appeals or screening", "queue");
     ASSIGN_OR_RETURN(int limit, IntQuery(req, "limit", 50, 1, 500));
+    if (q == "screening") {  // open screening hits, oldest first
+      ASSIGN_OR_RETURN(auto hits, s_.screening.OpenHits(p, limit));
+      json::array items;
+      for (const auto& h : hits) items.emplace_back(View(h, p));
+      return Response::Json(200, json::object{{"queue", q}, {"items", std::move(items)}});
+    }
     ASSIGN_OR_RETURN(auto items, s_.notices.ReviewQueue(p, queue, limit));
     return Response::Json(200, json::object{{"queue", q.empty() ? "notices" : q},
                                             {"items", std::move(items)}});
@@ -625,6 +639,56 @@ void Api::Register() {
     ASSIGN_OR_RETURN(json::value body, Body(req));
     ASSIGN_OR_RETURN(auto a, s_.notices.DecideAppeal(p, Param(req, "id"), body));
     return Response::Json(200, View(a));
+  });
+
+  // ------------------------------------------------------------ screening
+  Add("POST", "/v1/screen", [this](Request& req, const Principal& p) -> Result<Response> {
+    if (req.body.empty())
+      return Status(InvalidArgument("a JSON body is required")).WithReason("malformed");
+    ASSIGN_OR_RETURN(auto verdict, s_.screening.Screen(p, req.body));
+    std::string text = screening::VerdictToJson(verdict);
+    text.pop_back();  // the line's '\n'
+    return Response::Text(200, std::move(text), "application/json");
+  });
+  Add("POST", "/v1/screen/bulk", [this](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(std::string verdicts, s_.screening.ScreenBulk(p, req.body));
+    return Response::Text(200, std::move(verdicts), "application/x-ndjson");
+  });
+  Add("GET", "/v1/screening/hits", [this, max_page](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto page, Paging(req, max_page));
+    service::HitFilter f{Query(req, "status"), Query(req, "marketplace_id"), Query(req, "listing_id")};
+    ASSIGN_OR_RETURN(auto out, s_.screening.ListHits(p, f, page));
+    return Response::Json(200, PageJson(out, [&p](const auto& v) { return View(v, p); }));
+  });
+  Add("GET", "/v1/screening/hits/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto h, s_.screening.GetHit(p, Param(req, "id")));
+    return Response::Json(200, View(h, p));
+  });
+  Add("POST", "/v1/screening/hits/{id}/confirm", [this](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(json::value body, OptionalBody(req));
+    ASSIGN_OR_RETURN(auto h, s_.screening.Confirm(p, Param(req, "id"), body));
+    return Response::Json(200, View(h, p));
+  });
+  Add("POST", "/v1/screening/hits/{id}/dismiss", [this](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(json::value body, Body(req));
+    ASSIGN_OR_RETURN(auto h, s_.screening.Dismiss(p, Param(req, "id"), body));
+    return Response::Json(200, View(h, p));
+  });
+  Add("GET", "/v1/screening/rules", [this](Request&, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto stats, s_.screening.RuleStats(p));
+    json::array items;
+    for (const auto& st : stats) items.emplace_back(View(st));
+    return Response::Json(200, json::object{{"items", std::move(items)}});
+  });
+  Add("GET", "/v1/screening/status", [this](Request&, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto st, s_.screening.GetStatus(p));
+    return Response::Json(200, View(st));
+  });
+  Add("POST", "/v1/screening/rebuild", [this](Request&, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto st, s_.screening.RequestRebuild(p));
+    Response r = Response::Json(202, View(st));
+    r.headers.emplace_back("Location", "/v1/screening/status");
+    return r;
   });
 
   // ------------------------------------------------------------ integration

@@ -8,6 +8,8 @@
 //    first reply, a repeat with another body is refused;
 //  - errors as RFC 9457 problem+json naming the field at fault;
 //  - cursor pagination (`limit`, `cursor` → `next_cursor`);
+//  - proactive screening: verdicts at publish time (/v1/screen), screening
+//    hits and their decisions, rule statistics and the rule set's status;
 //  - /healthz, /metrics (Prometheus) and /v1/openapi.json.
 //
 //   Api api(services, config, clock);
@@ -25,6 +27,7 @@
 #include "service/marketplace.h"
 #include "service/notices.h"
 #include "service/registry.h"
+#include "service/screening.h"
 
 namespace counterfoil::api {
 
@@ -34,6 +37,7 @@ struct Services {
   service::RegistryService& registry;
   service::MarketplaceService& marketplace;
   service::NoticeService& notices;
+  service::ScreeningService& screening;
   service::IntegrationService& integration;
   std::function<void()> poke_jobs;  // wake the job runner (bulk jobs)
 };

@@ -39,6 +39,14 @@ Result<std::unique_ptr<App>> App::Open(const service::Config& config, const Cloc
   app->registry_ = std::make_unique<service::RegistryService>(*app->ctx_);
   app->marketplace_ = std::make_unique<service::MarketplaceService>(*app->ctx_);
   app->notices_ = std::make_unique<service::NoticeService>(*app->ctx_);
+  // Screening: every listing upserted is screened; accepted notices feed the
+  // stay-down bank; protection changes mark the rule set for a rebuild.
+  app->screening_ = std::make_unique<service::ScreeningService>(*app->ctx_, *app->notices_);
+  RETURN_IF_ERROR(app->screening_->Open());
+  app->marketplace_->SetScreener(app->screening_.get());
+  app->notices_->SetTakedownObserver(app->screening_.get());
+  service::ScreeningService* screening = app->screening_.get();
+  app->ctx_->SetProtectionListener([screening] { screening->MarkDirty(); });
   int timeout_ms = config.webhook_timeout_ms;
   app->integration_ = std::make_unique<service::IntegrationService>(
       *app->ctx_,
@@ -49,13 +57,16 @@ Result<std::unique_ptr<App>> App::Open(const service::Config& config, const Cloc
                                                 std::chrono::milliseconds(timeout_ms)));
         return resp.status;
       });
-  app->runner_ = std::make_unique<service::JobRunner>(
-      *app->notices_, *app->integration_, std::chrono::milliseconds(config.job_tick_ms));
+  app->runner_ = std::make_unique<service::JobRunner>(*app->notices_, *app->integration_,
+                                                      app->screening_.get(),
+                                                      std::chrono::milliseconds(config.job_tick_ms));
   service::JobRunner* runner = app->runner_.get();
   app->ctx_->SetDeliveryWaker([runner] { runner->Poke(); });
+  app->screening_->SetWaker([runner] { runner->Poke(); });
   app->api_ = std::make_unique<Api>(Services{*app->ctx_, *app->accounts_, *app->registry_,
                                              *app->marketplace_, *app->notices_,
-                                             *app->integration_, [runner] { runner->Poke(); }});
+                                             *app->screening_, *app->integration_,
+                                             [runner] { runner->Poke(); }});
   return app;
 }
 

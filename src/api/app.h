@@ -21,8 +21,10 @@ namespace counterfoil::api {
 class App {
  public:
   // Opens (creating) the data directory: SQLite database with migrations
-  // applied, blob store, services. kUnavailable if storage cannot be opened,
-  // kInvalidArgument for a bad listen address.
+  // applied, blob store, services, and screening's rule set (from the cache in
+  // <data dir>/cache/screening when it fits) and stay-down bank.
+  // kUnavailable if storage cannot be opened, kInvalidArgument for a bad
+  // listen address.
   static Result<std::unique_ptr<App>> Open(const service::Config& config, const Clock* clock);
   ~App();
 
@@ -38,6 +40,7 @@ class App {
   service::RegistryService& registry() { return *registry_; }
   service::MarketplaceService& marketplace() { return *marketplace_; }
   service::NoticeService& notices() { return *notices_; }
+  service::ScreeningService& screening() { return *screening_; }
   service::IntegrationService& integration() { return *integration_; }
   service::JobRunner& runner() { return *runner_; }
   Api& api() { return *api_; }
@@ -52,6 +55,7 @@ class App {
   std::unique_ptr<service::RegistryService> registry_;
   std::unique_ptr<service::MarketplaceService> marketplace_;
   std::unique_ptr<service::NoticeService> notices_;
+  std::unique_ptr<service::ScreeningService> screening_;
   std::unique_ptr<service::IntegrationService> integration_;
   std::unique_ptr<service::JobRunner> runner_;
   std::unique_ptr<Api> api_;

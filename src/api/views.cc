@@ -46,6 +46,13 @@ json::object View(const domain::Notice& n, const service::Principal& viewer,
 
 json::object View(const domain::Job& j, bool with_results) {
   json::object o = domain::ToJson(j);
+  if (j.kind == "screening_rescreen") {
+    // What the re-screen found so far (the cursor is internal).
+    json::object found;
+    for (auto key : {"rule_set", "reason", "review", "block", "skipped", "superseded_by"})
+      if (auto* v = j.params.if_contains(key)) found[key] = *v;
+    o["screening"] = std::move(found);
+  }
   o.erase("params");
   if (!with_results) o.erase("results");
   o["progress"] = j.total ? double(j.processed) / double(j.total) : 0.0;
@@ -80,6 +87,86 @@ json::object View(const domain::AuditEntry& e) {
   return {{"seq", e.seq},         {"at", FormatTime(e.at)},     {"actor", e.actor},
           {"action", e.action},   {"entity_type", e.entity_type}, {"entity_id", e.entity_id},
           {"data", e.data},       {"prev_hash", e.prev_hash},   {"hash", e.hash}};
+}
+
+json::object View(const domain::Listing& l, const service::Principal& viewer) {
+  json::object o = domain::ToJson(l);
+  bool sees_verdict = viewer.IsStaff() || (viewer.role == domain::Role::kMarketplace &&
+                                           viewer.marketplace_id == l.marketplace_id);
+  if (!sees_verdict) o.erase("screening");
+  else if (l.screening && !l.screening->hit_id.empty())
+    o["links"] = json::object{{"screening_hit", "/v1/screening/hits/" + l.screening->hit_id}};
+  return o;
+}
+
+namespace {
+
+// The page a screening reason's stay-down source ("notice:…", "hit:…") links to.
+std::string SourceLink(const std::string& source) {
+  if (source.rfind("notice:", 0) == 0) return "/v1/notices/" + source.substr(7);
+  if (source.rfind("hit:", 0) == 0) return "/v1/screening/hits/" + source.substr(4);
+  return {};
+}
+
+}  // namespace
+
+json::object View(const domain::ScreeningHit& h, const service::Principal& viewer) {
+  json::object o = domain::ToJson(h);
+  if (!viewer.IsStaff() && viewer.role != domain::Role::kMarketplace) {
+    const std::vector<std::string>& mine = viewer.role == domain::Role::kAgent
+                                               ? viewer.principal_org_ids
+                                               : viewer.visible_org_ids;
+    auto visible = [&mine](std::string_view org) {
+      return org.empty() || std::find(mine.begin(), mine.end(), org) != mine.end();
+    };
+    json::array reasons;
+    for (const auto& r : o["verdict"].as_object()["reasons"].as_array())
+      if (visible(r.as_object().at("rights_holder").as_string())) reasons.push_back(r);
+    o["verdict"].as_object()["reasons"] = std::move(reasons);
+    json::array holders;
+    for (const auto& id : h.rights_holder_ids)
+      if (visible(id)) holders.emplace_back(id);
+    o["rights_holder_ids"] = std::move(holders);
+  }
+  if (!viewer.IsStaff()) o.erase("decided_by");
+  json::object links{{"self", "/v1/screening/hits/" + h.id},
+                     {"listing", "/v1/listings/" + h.listing_id}};
+  if (!h.statement_id.empty()) links["statement"] = "/v1/statements/" + h.statement_id;
+  if (std::string original = SourceLink(h.stay_down_source); !original.empty())
+    links["original_decision"] = original;
+  o["links"] = std::move(links);
+  return o;
+}
+
+json::object View(const domain::ScreeningRuleStat& s) {
+  json::object o = domain::ToJson(s);
+  int64_t reviewed = s.confirmed + s.dismissed;
+  o["reviewed"] = reviewed;
+  o["false_positive_rate"] =
+      reviewed ? json::value(double(s.dismissed) / double(reviewed)) : json::value(nullptr);
+  return o;
+}
+
+json::object View(const service::ScreeningStatus& s) {
+  json::object o{{"rule_set", s.rule_set},
+                 {"database_key", s.database_key},
+                 {"pattern_count", s.pattern_count},
+                 {"rights_holder_count", s.rights_holder_count},
+                 {"built_at", FormatTime(s.built_at)},
+                 {"build_seconds", s.build_seconds},
+                 {"built_from_cache", s.built_from_cache},
+                 {"rebuild_pending", s.rebuild_pending},
+                 {"rebuilding", s.rebuilding},
+                 {"stay_down_entries", s.stay_down_entries}};
+  o["last_error"] = s.last_error.empty() ? json::value(nullptr) : json::value(s.last_error);
+  if (s.rescreen) {
+    json::object job = View(*s.rescreen, false);
+    job["links"] = json::object{{"self", "/v1/jobs/" + s.rescreen->id}};
+    o["rescreen"] = std::move(job);
+  } else {
+    o["rescreen"] = nullptr;
+  }
+  return o;
 }
 
 }  // namespace counterfoil::api

@@ -6,6 +6,7 @@
 #include "domain/model.h"
 #include "service/notices.h"
 #include "service/principal.h"
+#include "service/screening.h"
 #include "storage/store.h"
 
 namespace counterfoil::api {
@@ -20,6 +21,17 @@ json::object View(const domain::Job& j, bool with_results);
 json::object View(const storage::BlobRef& b);
 json::object View(const service::NoticeService::Accuracy& a);
 json::object View(const domain::AuditEntry& e);
+// The stored screening verdict is shown to staff and to the marketplace's
+// integration only: it names rights holders' rules, which neither other
+// rights holders nor the seller are told about (the seller gets a statement
+// of reasons).
+json::object View(const domain::Listing& l, const service::Principal& viewer);
+// A rights holder or agent sees the reasons concerning the rights holders it
+// may see, not another brand's; only staff see who decided.
+json::object View(const domain::ScreeningHit& h, const service::Principal& viewer);
+// With the reviewed count and the false-positive rate (dismissed / reviewed).
+json::object View(const domain::ScreeningRuleStat& s);
+json::object View(const service::ScreeningStatus& s);
 
 template <typename T>
 json::object View(const T& v) {

@@ -89,7 +89,8 @@ std::ostream& operator<<(std::ostream& os, const StateCounts& c) {
             << ", rights " << c.rights << ", users " << c.users << ", organisations "
             << c.organisations << ", jobs " << c.jobs << ", webhooks " << c.webhooks
             << ", deliveries " << c.deliveries << ", events " << c.events << ", audit "
-            << c.audit << "}";
+            << c.audit << ", screening_hits " << c.screening_hits << ", stay_down "
+            << c.stay_down << "}";
 }
 
 // ------------------------------------------------------------------ WebhookReceiver
@@ -311,6 +312,72 @@ void IntegrationTest::AddListings(const std::string& marketplace, const std::str
   for (const auto& r : *results) ASSERT_TRUE(r.status.ok()) << r.id << ": " << r.status.ToString();
 }
 
+void IntegrationTest::SeedScreening() {
+  const Principal sys = Principal::System();
+  Must(app_->accounts().CreateOrganisation(
+           sys, json::object{{"id", "platform"}, {"name", "Platform operator"}, {"kind", "platform"}}),
+       "platform organisation");
+  Must(app_->registry().PutProtection(
+           sys, "platform",
+           json::object{{"suspicious_terms", json::array{"replica", "1:1", "super copy"}}}),
+       "platform screening policy");
+  Must(app_->registry().PutProtection(
+           sys, "acme",
+           json::object{{"brand_terms", json::array{"acme"}},
+                        {"categories", json::array{"home-appliances"}},
+                        {"products", json::array{json::object{
+                                         {"name", "StormJet hair dryer"},
+                                         {"terms", json::array{"stormjet"}},
+                                         {"msrp", json::object{{"amount", 400.0},
+                                                               {"currency", "USD"}}}}}}}),
+       "acme protection");
+  Must(app_->registry().PutProtection(
+           sys, "rival",
+           json::object{{"brand_terms", json::array{"rivalo"}},
+                        {"categories", json::array{"home-appliances"}},
+                        {"products", json::array{json::object{
+                                         {"name", "Rivalo Aero kettle"},
+                                         {"terms", json::array{"aero kettle"}},
+                                         {"msrp", json::object{{"amount", 300.0},
+                                                               {"currency", "USD"}}}}}}}),
+       "rival protection");
+  app_->screening().RunPass();
+  auto status = app_->screening().GetStatus(sys);
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  ASSERT_GT(status->rights_holder_count, 0u) << status->last_error;
+}
+
+json::object IntegrationTest::ScreeningListing(const std::string& marketplace,
+                                               const std::string& seller,
+                                               std::string_view verdict) const {
+  std::string title = "Ceramic flower vase";
+  std::string description = "Hand-painted ceramic vase, ships in 48 hours.";
+  std::string category = "home";
+  double price = 15;
+  if (verdict == "review") {
+    title = "4cme StormJet hair dryer";
+    description = "Brand new hair dryer in its box, ships in 48 hours.";
+    category = "home-appliances";
+    price = 120;
+  } else if (verdict == "block") {
+    title = "4cme StormJet hair dryer 1:1 replica";
+    description = "Super copy of the famous dryer.";
+    category = "home-appliances";
+    price = 39;
+  } else if (verdict == "rival") {
+    title = "R1valo Aero kettle";
+    description = "Brand new kettle in its box, ships in 48 hours.";
+    category = "home-appliances";
+    price = 90;
+  }
+  return json::object{{"marketplace", marketplace},
+                      {"seller_id", seller},
+                      {"title", title},
+                      {"description", description},
+                      {"category", category},
+                      {"price", json::object{{"amount", price}, {"currency", "USD"}}}};
+}
+
 Principal IntegrationTest::PrincipalOf(const std::string& key) {
   auto p = app_->accounts().AuthenticateApiKey(key);
   EXPECT_TRUE(p.ok()) << p.status().ToString();
@@ -441,6 +508,8 @@ StateCounts IntegrationTest::CountState() {
     ASSIGN_OR_RETURN(c.jobs, tx.jobs().Count({}));
     ASSIGN_OR_RETURN(c.webhooks, tx.webhooks().Count({}));
     ASSIGN_OR_RETURN(c.deliveries, tx.deliveries().Count({}));
+    ASSIGN_OR_RETURN(c.screening_hits, tx.screening_hits().Count({}));
+    ASSIGN_OR_RETURN(c.stay_down, tx.stay_down().Count({}));
     ASSIGN_OR_RETURN(auto events, tx.EventsAfter(0, {.all = true}, 1000000));
     c.events = static_cast<int64_t>(events.size());
     ASSIGN_OR_RETURN(auto audit, tx.AuditAfter(0, 1000000));

@@ -20,6 +20,8 @@
 //   listings      t-s1-1..6 (s1), t-s2-1..3 (s2), e-s3-1..6 (s3)
 //   API keys      keys_.<role>: admin, reviewer, reviewer2, acme, rival, pubco,
 //                 coalition, agent, s1, s2, s3, investigator, taobao, shopeu
+// No protection data is registered, so screening allows everything until a
+// suite calls SeedScreening().
 //
 // Background work never runs on its own (App::Start(/*jobs=*/false)); tests
 // drive it with app_->runner().RunOnce() or app_->notices().RunDue() after
@@ -86,6 +88,7 @@ struct StateCounts {
   int64_t notices = 0, counter_notices = 0, appeals = 0, statements = 0, strikes = 0;
   int64_t listings = 0, sellers = 0, rights = 0, users = 0, organisations = 0, jobs = 0;
   int64_t webhooks = 0, deliveries = 0, events = 0, audit = 0;
+  int64_t screening_hits = 0, stay_down = 0;
   bool operator==(const StateCounts&) const = default;
 };
 std::ostream& operator<<(std::ostream& os, const StateCounts& c);
@@ -148,6 +151,20 @@ class IntegrationTest : public ::testing::Test {
   std::string FileCounterNotice(const std::string& seller_key, const std::string& notice_id);
   std::string UploadBlob(const std::string& key, std::string bytes, const std::string& purpose);
   Reply Get(const std::string& key, std::string_view path) { return Call("GET", path, key); }
+
+  // ---- screening
+  // Registers protection data through the services — acme: brand ACME,
+  // product "StormJet hair dryer" (MSRP 400 USD) in home-appliances; rival:
+  // brand RIVALO, product "Rivalo Aero kettle" (MSRP 300 USD); the platform
+  // organisation "platform" with the suspicious terms "replica", "1:1",
+  // "super copy" — then rebuilds the rule set at once (RunPass).
+  void SeedScreening();
+  // A listing body for PUT /v1/listings/{id} (with marketplace and seller)
+  // that SeedScreening()'s rules answer with `verdict`: "review" (a
+  // disguised ACME at 30% of the MSRP), "block" (the same, sold as a "1:1
+  // replica" at 10%), "rival" (a review for RIVALO) or "allow".
+  json::object ScreeningListing(const std::string& marketplace, const std::string& seller,
+                                std::string_view verdict) const;
 
   // ---- seeding through the services
   // Adds listings for an existing seller (one transaction).

@@ -389,8 +389,8 @@ int RunScreen(const ScreenOptions& o) {
       WithThousands(counts[static_cast<int>(Decision::kAllow)]) + " allow), " +
       WithThousands(rejected) + " lines rejected; " + rate + " on " + std::to_string(threads) +
       (threads == 1 ? " thread" : " threads") + "; rules from " + loaded->source + " (" +
-      std::to_string(rules->rights_holder_count()) + " rights holders, " +
-      std::to_string(rules->pattern_count()) + " patterns, loaded in " + compile + ")");
+      WithThousands(rules->rights_holder_count()) + " rights holders, " +
+      WithThousands(rules->pattern_count()) + " patterns, loaded in " + compile + ")");
   return rejected == 0 ? kScreenOk : kScreenLinesRejected;
 }
 

@@ -504,6 +504,34 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+// `s` with every byte that starts no well-formed UTF-8 sequence replaced by U+FFFD.
+boost::json::string ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+    } else if (size_t len = Utf8SequenceLength(s, i)) {
+      i += len;
+    } else {
+      break;
+    }
+  }
+  if (i == s.size()) return boost::json::string(s);
+  std::string out(s.substr(0, i));
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      out.push_back(s[i++]);
+    } else if (size_t len = Utf8SequenceLength(s, i)) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      AppendUtf8Replacement(&out);
+      ++i;
+    }
+  }
+  return boost::json::string(out);
+}
+
 // The score with 3 decimals, trailing zeros dropped: "0.97", "1", "0".
 std::string_view FormatScore(double score, char (&buf)[64]) {
   if (!std::isfinite(score)) score = 0;
@@ -602,14 +630,14 @@ boost::json::object VerdictToJsonObject(const Verdict& v) {
   reasons.reserve(v.reasons.size());
   for (const Reason& r : v.reasons) {
     boost::json::object o;
-    o["code"] = r.code;
-    if (!r.rights_holder.empty()) o["rights_holder"] = r.rights_holder;
-    o["detail"] = r.detail;
-    o["evidence"] = r.evidence;
-    if (!r.ref.empty()) o["ref"] = r.ref;
+    o["code"] = ValidUtf8(r.code);
+    if (!r.rights_holder.empty()) o["rights_holder"] = ValidUtf8(r.rights_holder);
+    o["detail"] = ValidUtf8(r.detail);
+    o["evidence"] = ValidUtf8(r.evidence);
+    if (!r.ref.empty()) o["ref"] = ValidUtf8(r.ref);
     reasons.push_back(std::move(o));
   }
-  return boost::json::object{{"listing_id", v.listing_id},
+  return boost::json::object{{"listing_id", ValidUtf8(v.listing_id)},
                              {"decision", DecisionName(v.decision)},
                              {"score", score},
                              {"reasons", std::move(reasons)}};

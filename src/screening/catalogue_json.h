@@ -71,9 +71,9 @@ std::string VerdictToJson(const Verdict& verdict);
 // Appends the same line to `out` (no allocation when `out` has room).
 void AppendVerdictJson(const Verdict& verdict, std::string* out);
 
-// The same document as an object, for the API. Note that Boost.JSON's own
-// serializer prints the score in exponent form (9.7E-1): where the text
-// matters, send VerdictToJson. Strings are copied as they are.
+// The same document as an object, for the API (invalid UTF-8 replaced the
+// same way). Note that Boost.JSON's own serializer prints the score in
+// exponent form (9.7E-1): where the text matters, send VerdictToJson.
 boost::json::object VerdictToJsonObject(const Verdict& verdict);
 
 }  // namespace counterfoil::screening

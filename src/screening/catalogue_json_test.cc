@@ -475,6 +475,10 @@ TEST(VerdictJson, ReplacesBytesThatAreNotUtf8) {
   EXPECT_EQ(r.at("evidence").as_string(),
             "\xEF\xBF\xBD\xEF\xBF\xBD overlong, \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD surrogate, "
             "\xEF\xBF\xBD");
+  // The object form carries the same repaired text.
+  boost::json::object o = VerdictToJsonObject(v);
+  EXPECT_EQ(o.at("reasons").at(0).at("evidence"), r.at("evidence"));
+  EXPECT_EQ(o.at("reasons").at(0).at("detail"), r.at("detail"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Fuzz target for the JSONL listing reader on the hot path of `counterfoil
 // screen` (ParseListingJson), and for the verdict writer: whatever bytes a
-// listing or the engine hands it, VerdictToJson writes one line of valid JSON.
+// listing or the engine hands it, VerdictToJson writes one line of valid JSON
+// (and VerdictToJsonObject a valid document).
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -41,5 +42,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                        .detail = "raw", .evidence = std::string(text)});
   v.score = size % 1000 / 999.0;
   CheckLine(VerdictToJson(v));
+  CheckLine(boost::json::serialize(VerdictToJsonObject(v)) + "\n");
   return 0;
 }

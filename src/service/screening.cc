@@ -134,6 +134,27 @@ void PruneCache(const std::string& dir, const std::string& keep) {
   }
 }
 
+// An id of `prefix` that sorts after `last`: ids embed the time in
+// milliseconds but are random below it, so two made in the same millisecond
+// (or under a clock that stands still) need the ULID rule for monotonic ids:
+// increment the previous one. The latest re-screening job is found by this
+// order.
+std::string IdAfter(std::string_view prefix, Timestamp now, const std::string& last) {
+  static constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+  std::string id = NewId(prefix, now);
+  if (last.empty() || id > last || last.size() != id.size()) return id;
+  std::string next = last;
+  for (size_t i = next.size(); i-- > prefix.size() + 1;) {
+    size_t d = kAlphabet.find(next[i]);
+    if (d + 1 < kAlphabet.size()) {
+      next[i] = kAlphabet[d + 1];
+      return next;
+    }
+    next[i] = kAlphabet[0];
+  }
+  return id;  // 2^128 ids in one millisecond: cannot happen
+}
+
 void AppendField(std::string& out, std::string_view s) {
   out += s;
   out += '\x1f';
@@ -321,13 +342,18 @@ void ScreeningService::MarkDirty() {
 }
 
 Status ScreeningService::RebuildIfDirty() {
-  if (!dirty_.exchange(false)) return Status::Ok();
-  const bool force = force_.exchange(false);
-  std::string by = "system";
   {
+    // `rebuilding` is set before `dirty` is cleared, so the status never
+    // shows neither while a change waits to be built.
     std::lock_guard lock(mu_);
     rebuilding_ = true;
+    if (!dirty_.exchange(false)) {
+      rebuilding_ = false;
+      return Status::Ok();
+    }
   }
+  const bool force = force_.exchange(false);
+  const std::string by = "system";
   double seconds = 0;
   auto built = Build(/*use_cache=*/!force, &seconds);
   if (!built.ok()) {
@@ -366,8 +392,11 @@ Status ScreeningService::QueueRescreenInTx(Tx& tx, const std::string& by, const 
     digest = digest_;
   }
   Timestamp now = ctx_.Now();
+  ASSIGN_OR_RETURN(auto latest,
+                   tx.jobs().First(Filter().Eq("kind", std::string(kRescreenKind)),
+                                   {.order_by = {"created_at"}, .descending = true}));
   domain::Job job;
-  job.id = NewId("job", now);
+  job.id = IdAfter("job", now, latest ? latest->id : "");
   job.kind = kRescreenKind;
   job.created_by = by;
   job.created_at = now;

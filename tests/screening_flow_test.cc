@@ -1,0 +1,479 @@
+// Proactive screening end to end over real HTTP: a rights holder registers
+// protection data, the rule set rebuilds in the background and existing
+// listings are re-screened; pushed listings are screened (review → a hit in
+// the reviewers' queue, block → kept offline at once); reviewers confirm
+// (takedown, own-initiative statement of reasons, strike, stay-down) or
+// dismiss (per-rule false-positive counts); a reworded re-upload by another
+// seller is caught by the stay-down bank and linked to the original
+// decision; tenancy; and a restart that loads the compiled rule set from
+// the on-disk cache and the stay-down bank from storage.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/fixture.h"
+
+namespace counterfoil::testing {
+namespace {
+
+using std::chrono::days;
+
+// A listing's long description, so that a near-copy is recognisably the
+// same text (the stay-down bank compares word shingles).
+constexpr char kDryerDescription[] =
+    "Brand new hair dryer in its box with diffuser and concentrator nozzles, three heat "
+    "settings and two speeds, cool shot button, ionic care for frizz free hair, ships in 48 "
+    "hours from our warehouse.";
+// The same listing reworded a little by another seller.
+constexpr char kDryerReworded[] =
+    "Brand new hair dryer in its original box with diffuser and concentrator nozzles, three heat "
+    "settings and two speeds, cool shot button, ionic care for frizz free hair, ships in 48 "
+    "hours from the warehouse.";
+
+class ScreeningFlow : public IntegrationTest {
+ protected:
+  // GET /v1/screening/status until `done` holds: the runner rebuilds in the
+  // background, so the test polls the state instead of timing it.
+  Reply WaitForStatus(const std::function<bool(const Reply&)>& done) {
+    Reply r;
+    for (int i = 0; i < 6000; ++i) {
+      r = Get(keys_.admin, "/v1/screening/status");
+      if (r.status == 200 && done(r)) return r;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "the screening status never reached the expected state: " << r;
+    return r;
+  }
+  static bool Settled(const Reply& r) {
+    return !r.At("/rebuild_pending").as_bool() && !r.At("/rebuilding").as_bool() &&
+           r.At("/rescreen").is_object() && r.Str("/rescreen/state") == "done";
+  }
+
+  json::object Dryer(const std::string& seller, const std::string& description,
+                     double price = 120) const {
+    return json::object{{"seller_id", seller},
+                        {"title", "4cme StormJet hair dryer"},
+                        {"description", description},
+                        {"category", "home-appliances"},
+                        {"price", json::object{{"amount", price}, {"currency", "USD"}}}};
+  }
+  Reply Push(const std::string& key, const std::string& id, const json::object& body) {
+    return Call("PUT", "/v1/listings/" + id, key, body);
+  }
+  std::string ListingStatus(const std::string& id) {
+    return Get(keys_.admin, "/v1/listings/" + id).Str("/status");
+  }
+  std::set<std::string> HitIds(const std::string& key, const std::string& query = "") {
+    Reply r = Get(key, "/v1/screening/hits?limit=200" + query);
+    EXPECT_EQ(r.status, 200) << r;
+    std::set<std::string> ids;
+    for (const auto& h : r.Items()) ids.insert(std::string(h.at("id").as_string()));
+    return ids;
+  }
+  // The reason of `code` in a verdict (stored or shared format), or null.
+  static const json::object* ReasonOf(const json::value& verdict, std::string_view code) {
+    if (!verdict.is_object()) return nullptr;
+    const json::value* reasons = verdict.as_object().if_contains("reasons");
+    if (!reasons || !reasons->is_array()) return nullptr;
+    for (const auto& r : reasons->as_array())
+      if (r.at("code") == json::value(code)) return &r.as_object();
+    return nullptr;
+  }
+  const json::object* RuleStat(const Reply& rules, std::string_view code,
+                               std::string_view rights_holder) {
+    for (const auto& s : rules.Items())
+      if (s.at("code") == json::value(code) && s.at("rights_holder_id") == json::value(rights_holder))
+        return &s.as_object();
+    return nullptr;
+  }
+  void Restart() {
+    app_->Stop();
+    app_.reset();
+    auto app = api::App::Open(config_, &clock_);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(app).value();
+    Status started = app_->Start(/*jobs=*/false);
+    ASSERT_TRUE(started.ok()) << started.ToString();
+  }
+};
+
+// The whole path of the issue: protection data → background rebuild →
+// re-screen → review verdict on a push → the reviewer confirms → takedown
+// with an own-initiative statement → a reworded re-upload by another seller
+// is caught by stay-down and linked to the original hit.
+TEST_F(ScreeningFlow, ProtectionDataToReviewToConfirmedTakedownToStayDown) {
+  app_->runner().Start();  // the background rebuild and re-screening thread
+  Reply before = Get(keys_.admin, "/v1/screening/status");
+  ASSERT_EQ(before.status, 200) << before;
+  EXPECT_EQ(before.At("/rights_holder_count"), 0) << before;
+
+  // A listing already online before the brand registers its data.
+  ASSERT_EQ(Push(keys_.taobao, "t-old-1", Dryer("s2", "Old stock, ships fast.", 99)).status, 201);
+  EXPECT_EQ(Get(keys_.admin, "/v1/listings/t-old-1").Str("/screening/decision"), "allow");
+
+  // The operator's suspicious terms and the brand's protection data.
+  ASSERT_EQ(Call("POST", "/v1/organisations", keys_.admin,
+                 json::object{{"id", "platform"}, {"name", "Operator"}, {"kind", "platform"}})
+                .status,
+            201);
+  ASSERT_EQ(Call("PUT", "/v1/organisations/platform/protection", keys_.admin,
+                 json::object{{"suspicious_terms", json::array{"replica", "1:1"}}})
+                .status,
+            200);
+  Reply put = Call(
+      "PUT", "/v1/organisations/acme/protection", keys_.acme,
+      json::object{{"brand_terms", json::array{"acme"}},
+                   {"categories", json::array{"home-appliances"}},
+                   {"products", json::array{json::object{
+                                    {"name", "StormJet hair dryer"},
+                                    {"terms", json::array{"stormjet"}},
+                                    {"msrp", json::object{{"amount", 400.0}, {"currency", "USD"}}}}}}});
+  ASSERT_EQ(put.status, 200) << put;
+
+  // The rule set is rebuilt in the background and swapped in; the re-screen
+  // of the existing listings runs to completion with visible progress.
+  Reply built = WaitForStatus([&](const Reply& r) {
+    return r.Str("/rule_set") != before.Str("/rule_set") && Settled(r) &&
+           r.At("/rights_holder_count").as_int64() >= 1;
+  });
+  EXPECT_GT(built.At("/pattern_count").as_int64(), 0) << built;
+  EXPECT_FALSE(built.At("/built_from_cache").as_bool()) << built;
+  EXPECT_EQ(built.Str("/rescreen/kind"), "screening_rescreen") << built;
+  EXPECT_EQ(built.At("/rescreen/processed"), built.At("/rescreen/total")) << built;
+  EXPECT_EQ(built.At("/rescreen/progress").to_number<double>(), 1.0) << built;
+  EXPECT_EQ(built.Str("/rescreen/screening/rule_set"), built.Str("/rule_set")) << built;
+  Reply job = Get(keys_.admin, built.Str("/rescreen/links/self"));
+  EXPECT_EQ(job.status, 200) << job;
+  EXPECT_EQ(job.Str("/state"), "done") << job;
+  // The old listing was found by the re-screen.
+  Reply old = Get(keys_.admin, "/v1/listings/t-old-1");
+  EXPECT_EQ(old.Str("/screening/decision"), "review") << old;
+  EXPECT_EQ(old.Str("/screening/rule_set"), built.Str("/rule_set")) << old;
+  Reply old_hit = Get(keys_.reviewer, old.Str("/links/screening_hit"));
+  ASSERT_EQ(old_hit.status, 200) << old_hit;
+  EXPECT_EQ(old_hit.Str("/trigger"), "rescreen");
+
+  // A disguised brand at 30% of the MSRP: review, not published blindly.
+  Reply pushed = Push(keys_.taobao, "t-dryer-1", Dryer("s1", kDryerDescription));
+  ASSERT_EQ(pushed.status, 201) << pushed;
+  EXPECT_EQ(pushed.Str("/status"), "active");
+  EXPECT_EQ(pushed.Str("/screening/decision"), "review") << pushed;
+  EXPECT_NE(ReasonOf(pushed.At("/screening"), "brand_disguised"), nullptr) << pushed;
+  EXPECT_NE(ReasonOf(pushed.At("/screening"), "price_below_msrp"), nullptr) << pushed;
+  std::string hit = pushed.Str("/screening/hit_id");
+  ASSERT_FALSE(hit.empty()) << pushed;
+
+  // The hit waits in the reviewers' queue beside the notices.
+  Reply queue = Get(keys_.reviewer, "/v1/review/queue?queue=screening");
+  ASSERT_EQ(queue.status, 200) << queue;
+  std::set<std::string> queued;
+  for (const auto& h : queue.Items()) queued.insert(std::string(h.at("id").as_string()));
+  EXPECT_TRUE(queued.count(hit)) << queue;
+  Reply shown = Get(keys_.reviewer, "/v1/screening/hits/" + hit);
+  ASSERT_EQ(shown.status, 200) << shown;
+  EXPECT_EQ(shown.Str("/status"), "open");
+  EXPECT_EQ(shown.At("/rights_holder_ids"), (json::array{"acme"})) << shown;
+  EXPECT_EQ(shown.Str("/snapshot/title"), "4cme StormJet hair dryer");
+  EXPECT_EQ(Get(keys_.acme, "/v1/screening/hits/" + hit).status, 200);
+  // The seller and other brands see neither the hit nor the verdict.
+  EXPECT_EQ(Get(keys_.rival, "/v1/screening/hits/" + hit).status, 404);
+  EXPECT_TRUE(Get(keys_.s1, "/v1/listings/t-dryer-1").At("/screening").is_null());
+
+  // The reviewer confirms: takedown with an own-initiative statement.
+  Reply confirmed = Call("POST", "/v1/screening/hits/" + hit + "/confirm", keys_.reviewer,
+                         json::object{{"note", "ACME in leetspeak at 30% of the MSRP."}});
+  ASSERT_EQ(confirmed.status, 200) << confirmed;
+  EXPECT_EQ(confirmed.Str("/status"), "confirmed");
+  EXPECT_EQ(ListingStatus("t-dryer-1"), "removed");
+  std::string statement = confirmed.Str("/statement_id");
+  ASSERT_FALSE(statement.empty()) << confirmed;
+  Reply sor = Get(keys_.s1, "/v1/statements/" + statement);  // the seller receives it
+  ASSERT_EQ(sor.status, 200) << sor;
+  EXPECT_EQ(sor.Str("/source"), "own_initiative") << sor;
+  EXPECT_EQ(sor.At("/notice_based"), false) << sor;
+  EXPECT_EQ(sor.At("/automated_detection"), true) << sor;
+  EXPECT_EQ(sor.At("/automated_decision"), false) << sor;  // a person confirmed it
+  EXPECT_EQ(sor.Str("/hit_id"), hit);
+  EXPECT_EQ(sor.Str("/decision"), "removal");
+  EXPECT_NE(sor.Str("/legal_ground").find("Acme Brands"), std::string::npos) << sor;
+  EXPECT_NE(sor.Str("/facts").find("4cme"), std::string::npos) << sor;
+  // A strike under the repeat-infringer policy, as for an upheld notice.
+  Reply strikes = Get(keys_.admin, "/v1/sellers/s1/strikes");
+  ASSERT_EQ(strikes.Items().size(), 1u) << strikes;
+  EXPECT_EQ(strikes.Items()[0].at("hit_id"), json::value(hit));
+  // The marketplace learns of the removal.
+  bool removed_event = false;
+  Reply feed = Get(keys_.taobao, "/v1/events?limit=1000");
+  for (const auto& e : feed.Items())
+    if (e.at("type") == "listing.removed" && e.at("data").at("listing_id") == "t-dryer-1")
+      removed_event = e.at("data").at("hit_id") == json::value(hit);
+  EXPECT_TRUE(removed_event);
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 1);
+  EXPECT_EQ(Call("POST", "/v1/screening/hits/" + hit + "/dismiss", keys_.reviewer,
+                 json::object{{"reason", "too late"}})
+                .status,
+            409);
+
+  // Another seller re-uploads the listing, reworded a little: stay-down
+  // catches it and links it to the original decision.
+  Reply again = Push(keys_.taobao, "t-dryer-2", Dryer("s2", kDryerReworded));
+  ASSERT_EQ(again.status, 201) << again;
+  const json::object* stay = ReasonOf(again.At("/screening"), "stay_down");
+  ASSERT_NE(stay, nullptr) << again;
+  EXPECT_EQ(stay->at("ref"), json::value("hit:" + hit)) << again;
+  EXPECT_NE(again.Str("/screening/decision"), "allow") << again;
+  Reply second = Get(keys_.reviewer, "/v1/screening/hits/" + again.Str("/screening/hit_id"));
+  ASSERT_EQ(second.status, 200) << second;
+  EXPECT_EQ(second.Str("/stay_down_source"), "hit:" + hit);
+  EXPECT_EQ(second.Str("/links/original_decision"), "/v1/screening/hits/" + hit);
+  EXPECT_EQ(second.Str("/seller_id"), "s2");
+}
+
+TEST_F(ScreeningFlow, BlockVerdictKeepsTheListingOfflineWithAnAutomatedStatement) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  json::object body = ScreeningListing("taobao", "s1", "block");
+  Reply r = Push(keys_.taobao, "t-fake-1", body);
+  ASSERT_EQ(r.status, 201) << r;
+  EXPECT_EQ(r.Str("/status"), "blocked") << r;
+  EXPECT_EQ(r.Str("/screening/decision"), "block") << r;
+  std::string hit = r.Str("/screening/hit_id");
+  EXPECT_EQ(r.Str("/status_reason"), "screening " + hit);
+  Reply h = Get(keys_.reviewer, "/v1/screening/hits/" + hit);
+  ASSERT_EQ(h.status, 200) << h;
+  EXPECT_EQ(h.Str("/status"), "auto_blocked");
+  EXPECT_EQ(h.Str("/decided_by"), "system");
+  Reply sor = Get(keys_.s1, "/v1/statements/" + h.Str("/statement_id"));
+  ASSERT_EQ(sor.status, 200) << sor;
+  EXPECT_EQ(sor.Str("/source"), "own_initiative");
+  EXPECT_EQ(sor.At("/automated_detection"), true);
+  EXPECT_EQ(sor.At("/automated_decision"), true) << sor;  // no person decided
+  EXPECT_NE(sor.Str("/restriction").find("not published"), std::string::npos) << sor;
+  // Not in the review queue: nothing is left to decide.
+  Reply queue = Get(keys_.reviewer, "/v1/review/queue?queue=screening");
+  for (const auto& q : queue.Items())
+    EXPECT_NE(q.at("id"), json::value(hit));
+  // The marketplace is told not to publish it; the text stays down.
+  bool blocked_event = false;
+  Reply feed = Get(keys_.taobao, "/v1/events?limit=1000");
+  for (const auto& e : feed.Items())
+    if (e.at("type") == "listing.blocked" && e.at("subject_id") == "t-fake-1") blocked_event = true;
+  EXPECT_TRUE(blocked_event);
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 1);
+  // An edit does not undo the block; the rule statistics count it.
+  body["title"] = "StormJet style hair dryer";
+  EXPECT_EQ(Push(keys_.taobao, "t-fake-1", body).Str("/status"), "blocked");
+  Reply rules = Get(keys_.admin, "/v1/screening/rules");
+  ASSERT_EQ(rules.status, 200) << rules;
+  const json::object* suspicious = RuleStat(rules, "suspicious_term", "");
+  ASSERT_NE(suspicious, nullptr) << rules;
+  EXPECT_EQ(suspicious->at("auto_blocked"), 1) << rules;
+  // A marketplace with stricter thresholds only sends it to review.
+  ASSERT_EQ(Call("PATCH", "/v1/marketplaces/shopeu", keys_.admin,
+                 json::object{{"screening", json::object{{"block", 0.99}, {"review", 0.5}}}})
+                .status,
+            200);
+  Reply eu = Push(keys_.shopeu, "e-fake-1", ScreeningListing("shopeu", "s3", "block"));
+  ASSERT_EQ(eu.status, 201) << eu;
+  EXPECT_EQ(eu.Str("/screening/decision"), "review") << eu;
+  EXPECT_EQ(eu.Str("/status"), "active");
+}
+
+TEST_F(ScreeningFlow, DismissalsFeedThePerRuleFalsePositiveCounts) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  Reply a = Push(keys_.taobao, "t-rev-1", ScreeningListing("taobao", "s1", "review"));
+  Reply b = Push(keys_.taobao, "t-rev-2", ScreeningListing("taobao", "s2", "review"));
+  ASSERT_EQ(a.Str("/screening/decision"), "review") << a;
+  ASSERT_EQ(b.Str("/screening/decision"), "review") << b;
+  std::string dismissed = a.Str("/screening/hit_id"), confirmed = b.Str("/screening/hit_id");
+
+  StateCounts unchanged = CountState();
+  Reply no_reason = Call("POST", "/v1/screening/hits/" + dismissed + "/dismiss", keys_.reviewer,
+                         json::object{});
+  EXPECT_EQ(no_reason.status, 422) << no_reason;
+  EXPECT_EQ(no_reason.ErrorPointer(), "/reason");
+  EXPECT_EQ(CountState(), unchanged);
+
+  Reply d = Call("POST", "/v1/screening/hits/" + dismissed + "/dismiss", keys_.reviewer,
+                 json::object{{"reason", "Genuine dryer from the brand's outlet; seller authorised."}});
+  ASSERT_EQ(d.status, 200) << d;
+  EXPECT_EQ(d.Str("/status"), "dismissed");
+  EXPECT_EQ(ListingStatus("t-rev-1"), "active");  // a false positive changes nothing for the seller
+  EXPECT_EQ(Call("POST", "/v1/screening/hits/" + confirmed + "/confirm", keys_.reviewer).status,
+            200);
+  EXPECT_EQ(ListingStatus("t-rev-2"), "removed");
+
+  Reply rules = Get(keys_.admin, "/v1/screening/rules");
+  ASSERT_EQ(rules.status, 200) << rules;
+  for (const char* code : {"brand_disguised", "price_below_msrp"}) {
+    const json::object* s = RuleStat(rules, code, "acme");
+    ASSERT_NE(s, nullptr) << code << " " << rules;
+    EXPECT_EQ(s->at("confirmed"), 1) << code;
+    EXPECT_EQ(s->at("dismissed"), 1) << code;
+    EXPECT_EQ(s->at("reviewed"), 2) << code;
+    EXPECT_EQ(s->at("false_positive_rate").to_number<double>(), 0.5) << code;
+  }
+  // Reviewers' decisions are theirs: rights holders and sellers cannot decide.
+  Reply c = Push(keys_.taobao, "t-rev-3", ScreeningListing("taobao", "s1", "review"));
+  std::string open = c.Str("/screening/hit_id");
+  EXPECT_EQ(Call("POST", "/v1/screening/hits/" + open + "/confirm", keys_.acme).status, 403);
+  EXPECT_EQ(Call("POST", "/v1/screening/hits/" + open + "/dismiss", keys_.s1,
+                 json::object{{"reason", "mine"}})
+                .status,
+            403);
+  EXPECT_EQ(Get(keys_.acme, "/v1/screening/rules").status, 403);
+}
+
+TEST_F(ScreeningFlow, RightsHolderSeesOnlyHitsConcerningItsOwnRights) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  std::string acme_hit =
+      Push(keys_.taobao, "t-acme-1", ScreeningListing("taobao", "s1", "review")).Str("/screening/hit_id");
+  std::string rival_hit =
+      Push(keys_.shopeu, "e-rival-1", ScreeningListing("shopeu", "s3", "rival")).Str("/screening/hit_id");
+  ASSERT_FALSE(acme_hit.empty());
+  ASSERT_FALSE(rival_hit.empty());
+
+  EXPECT_EQ(HitIds(keys_.acme), std::set<std::string>{acme_hit});
+  EXPECT_EQ(HitIds(keys_.rival), std::set<std::string>{rival_hit});
+  EXPECT_EQ(HitIds(keys_.agent), std::set<std::string>{acme_hit});  // acts for acme
+  EXPECT_TRUE(HitIds(keys_.pubco).empty());
+  EXPECT_EQ(HitIds(keys_.reviewer), (std::set<std::string>{acme_hit, rival_hit}));
+  EXPECT_EQ(HitIds(keys_.taobao), std::set<std::string>{acme_hit});
+  EXPECT_EQ(HitIds(keys_.shopeu), std::set<std::string>{rival_hit});
+  EXPECT_EQ(Get(keys_.acme, "/v1/screening/hits/" + rival_hit).status, 404);
+  EXPECT_EQ(Get(keys_.rival, "/v1/screening/hits/" + acme_hit).status, 404);
+  EXPECT_EQ(Get(keys_.taobao, "/v1/screening/hits/" + rival_hit).status, 404);
+  EXPECT_EQ(Get(keys_.s1, "/v1/screening/hits").status, 403);
+  EXPECT_EQ(Get(keys_.s1, "/v1/screening/hits/" + acme_hit).status, 404);
+  // Filters narrow; they never widen.
+  EXPECT_TRUE(HitIds(keys_.acme, "&marketplace_id=shopeu").empty());
+  EXPECT_EQ(HitIds(keys_.reviewer, "&status=open&marketplace_id=shopeu"),
+            std::set<std::string>{rival_hit});
+  EXPECT_TRUE(HitIds(keys_.reviewer, "&status=dismissed").empty());
+  // A rights holder reading a listing sees no verdict naming other brands.
+  EXPECT_TRUE(Get(keys_.acme, "/v1/listings/e-rival-1").At("/screening").is_null());
+}
+
+TEST_F(ScreeningFlow, AcceptedNoticeFeedsTheStayDownBankUntilItIsReversed) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  json::object vase{{"seller_id", "s1"},
+                    {"title", "Hand painted porcelain vase with gold rim"},
+                    {"description", "Tall porcelain vase painted by hand with blue peonies and a gold "
+                                    "rim, thirty centimetres high, gift box included, ships in two days."},
+                    {"category", "home"},
+                    {"price", json::object{{"amount", 35.0}, {"currency", "USD"}}}};
+  Reply pushed = Push(keys_.taobao, "t-vase-1", vase);
+  ASSERT_EQ(pushed.Str("/screening/decision"), "allow") << pushed;
+  std::string notice = FileNotice(keys_.acme, NoticeBody("t-vase-1", acme_right_));
+  Accept(notice);
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 1);
+
+  // The same listing from another seller is caught and linked to the notice.
+  vase["seller_id"] = "s2";
+  Reply copy = Push(keys_.taobao, "t-vase-2", vase);
+  ASSERT_EQ(copy.status, 201) << copy;
+  const json::object* stay = ReasonOf(copy.At("/screening"), "stay_down");
+  ASSERT_NE(stay, nullptr) << copy;
+  EXPECT_EQ(stay->at("ref"), json::value("notice:" + notice));
+  Reply hit = Get(keys_.reviewer, "/v1/screening/hits/" + copy.Str("/screening/hit_id"));
+  EXPECT_EQ(hit.Str("/links/original_decision"), "/v1/notices/" + notice) << hit;
+
+  // The seller counter-notifies and the brand files no action: the listing
+  // is restored (cn_ecl, 15 days) and its text leaves the bank.
+  FileCounterNotice(keys_.s1, notice);
+  clock_.Advance(days(16));
+  auto due = app_->notices().RunDue();
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  EXPECT_EQ(due->restored, 1);
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 0);
+  vase["seller_id"] = "s1";
+  Reply third = Push(keys_.taobao, "t-vase-3", vase);
+  EXPECT_EQ(ReasonOf(third.At("/screening"), "stay_down"), nullptr) << third;
+}
+
+TEST_F(ScreeningFlow, PublishTimeVerdictsStoreNothing) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  StateCounts before = CountState();
+  json::object listing = ScreeningListing("taobao", "s1", "review");
+  listing["id"] = "probe-1";
+  Reply one = Call("POST", "/v1/screen", keys_.taobao, listing);
+  ASSERT_EQ(one.status, 200) << one;
+  EXPECT_EQ(one.Str("/listing_id"), "probe-1");
+  EXPECT_EQ(one.Str("/decision"), "review") << one;
+  EXPECT_NE(ReasonOf(one.body, "brand_disguised"), nullptr) << one;
+
+  json::object blocked = ScreeningListing("taobao", "s1", "block");
+  blocked["id"] = "probe-2";
+  json::object allowed = ScreeningListing("taobao", "s1", "allow");
+  allowed["id"] = "probe-3";
+  std::string jsonl = json::serialize(listing) + "\n" + json::serialize(blocked) +
+                      "\n\nnot json\n{\"id\":\"probe-4\"}\n" + json::serialize(allowed) + "\n";
+  Reply bulk = CallRaw("POST", "/v1/screen/bulk", keys_.reviewer, jsonl, "application/x-ndjson");
+  ASSERT_EQ(bulk.status, 200) << bulk;
+  EXPECT_EQ(bulk.Header("content-type"), "application/x-ndjson");
+  std::vector<json::value> lines;
+  std::istringstream in(bulk.text);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 5u) << bulk.text;
+  EXPECT_EQ(lines[0].at("decision"), "review");
+  EXPECT_EQ(lines[1].at("decision"), "block");
+  EXPECT_EQ(lines[2].at("line"), 4);  // the blank line 3 is skipped
+  EXPECT_EQ(lines[3].at("line"), 5);
+  EXPECT_EQ(lines[3].at("field"), "/title");
+  EXPECT_EQ(lines[4].at("listing_id"), "probe-3");
+  EXPECT_EQ(lines[4].at("decision"), "allow");
+  EXPECT_EQ(CountState(), before);
+
+  // An integration screens for its own marketplace only.
+  listing["marketplace"] = "shopeu";
+  EXPECT_EQ(Call("POST", "/v1/screen", keys_.taobao, listing).status, 403);
+}
+
+// A restart loads the compiled database from the on-disk cache instead of
+// compiling again, and rebuilds the stay-down bank from storage.
+TEST_F(ScreeningFlow, RestartLoadsTheCachedRuleSetAndTheStayDownBank) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  Reply first = Get(keys_.admin, "/v1/screening/status");
+  EXPECT_FALSE(first.At("/built_from_cache").as_bool()) << first;
+  std::string cache = config_.data_dir + "/cache/screening/" + first.Str("/database_key") + ".hsdb";
+  EXPECT_TRUE(std::filesystem::exists(cache)) << cache;
+  Reply pushed = Push(keys_.taobao, "t-dryer-1", Dryer("s1", kDryerDescription));
+  std::string hit = pushed.Str("/screening/hit_id");
+  ASSERT_EQ(Call("POST", "/v1/screening/hits/" + hit + "/confirm", keys_.reviewer).status, 200);
+
+  Restart();
+  ASSERT_FALSE(HasFatalFailure());
+  Reply after = Get(keys_.admin, "/v1/screening/status");
+  ASSERT_EQ(after.status, 200) << after;
+  EXPECT_TRUE(after.At("/built_from_cache").as_bool()) << after;
+  EXPECT_EQ(after.Str("/rule_set"), first.Str("/rule_set"));
+  EXPECT_EQ(after.At("/stay_down_entries"), 1) << after;
+  // Same rules as before the restart: no re-screen was queued.
+  EXPECT_EQ(after.Str("/rescreen/id"), first.Str("/rescreen/id")) << after;
+  Reply again = Push(keys_.taobao, "t-dryer-2", Dryer("s2", kDryerReworded));
+  const json::object* stay = ReasonOf(again.At("/screening"), "stay_down");
+  ASSERT_NE(stay, nullptr) << again;
+  EXPECT_EQ(stay->at("ref"), json::value("hit:" + hit));
+
+  // An operator-requested rebuild compiles afresh and re-screens.
+  Reply rebuild = Call("POST", "/v1/screening/rebuild", keys_.admin);
+  ASSERT_EQ(rebuild.status, 202) << rebuild;
+  EXPECT_TRUE(rebuild.At("/rebuild_pending").as_bool());
+  app_->runner().RunOnce();
+  Reply rebuilt = Get(keys_.admin, "/v1/screening/status");
+  EXPECT_FALSE(rebuilt.At("/built_from_cache").as_bool()) << rebuilt;
+  EXPECT_FALSE(rebuilt.At("/rebuild_pending").as_bool());
+  EXPECT_NE(rebuilt.Str("/rescreen/id"), after.Str("/rescreen/id"));
+  EXPECT_EQ(rebuilt.Str("/rescreen/state"), "done") << rebuilt;
+}
+
+}  // namespace
+}  // namespace counterfoil::testing

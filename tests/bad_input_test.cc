@@ -324,6 +324,62 @@ TEST_F(BadInput, MarketplacePushesAreValidated) {
   EXPECT_EQ(CountState().listings, before.listings + 1);
 }
 
+TEST_F(BadInput, ScreeningRequestsAreValidated) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  ExpectRefused("not JSON", "POST", "/v1/screen", keys_.taobao, "title=Kettle", "application/json",
+                400);
+  ExpectRefused("empty body", "POST", "/v1/screen", keys_.taobao, "", "application/json", 400);
+  ExpectRefusedJson("listing without an id", "POST", "/v1/screen", keys_.taobao,
+                    json::object{{"title", "Kettle"}}, 422, "/id");
+  ExpectRefusedJson("price amount as text", "POST", "/v1/screen", keys_.taobao,
+                    json::object{{"id", "x1"}, {"title", "Kettle"},
+                                 {"price", json::object{{"amount", "59"}}}},
+                    422, "/price/amount");
+  ExpectRefusedJson("unknown marketplace", "POST", "/v1/screen", keys_.admin,
+                    json::object{{"id", "x1"}, {"title", "Kettle"}, {"marketplace", "mars"}}, 422,
+                    "/marketplace");
+  ExpectRefused("empty bulk", "POST", "/v1/screen/bulk", keys_.taobao, "\n\n",
+                "application/x-ndjson", 422);
+  ExpectRefused("unknown hit status", "GET", "/v1/screening/hits?status=pending", keys_.reviewer,
+                "", "", 422, "status");
+  ExpectRefused("garbage cursor", "GET", "/v1/screening/hits?cursor=zz", keys_.reviewer, "", "",
+                422, "", "cursor");
+  ExpectRefused("unknown queue", "GET", "/v1/review/queue?queue=hits", keys_.reviewer, "", "", 422,
+                "queue", "screening");
+  ExpectRefusedJson("confirm a hit that does not exist", "POST",
+                    "/v1/screening/hits/hit_nope/confirm", keys_.reviewer, json::object{}, 404);
+
+  Reply pushed = Call("PUT", "/v1/listings/t-hit-1", keys_.taobao,
+                      ScreeningListing("taobao", "s1", "review"));
+  ASSERT_EQ(pushed.status, 201) << pushed;
+  std::string hit = "/v1/screening/hits/" + pushed.Str("/screening/hit_id");
+  ExpectRefusedJson("dismiss without a reason", "POST", hit + "/dismiss", keys_.reviewer,
+                    json::object{}, 422, "/reason");
+  ExpectRefusedJson("dismiss with a blank reason", "POST", hit + "/dismiss", keys_.reviewer,
+                    json::object{{"reason", "  "}}, 422, "/reason");
+  ExpectRefused("malformed dismissal", "POST", hit + "/dismiss", keys_.reviewer, "{\"reason\":",
+                "application/json", 400);
+  ExpectRefusedJson("unknown field in a confirmation", "POST", hit + "/confirm", keys_.reviewer,
+                    json::object{{"colour", "red"}}, 422, "/colour");
+  ExpectRefusedJson("overlong note", "POST", hit + "/confirm", keys_.reviewer,
+                    json::object{{"note", std::string(5001, 'x')}}, 422, "/note");
+  EXPECT_EQ(Get(keys_.reviewer, hit).Str("/status"), "open");
+
+  // Thresholds: 0 < review < block <= 1.
+  ExpectRefusedJson("review above block", "PATCH", "/v1/marketplaces/taobao", keys_.admin,
+                    json::object{{"screening", json::object{{"review", 0.95}}}}, 422,
+                    "/screening/review", "below block");
+  ExpectRefusedJson("block above 1", "PATCH", "/v1/marketplaces/taobao", keys_.admin,
+                    json::object{{"screening", json::object{{"block", 2}}}}, 422,
+                    "/screening/block");
+  ExpectRefusedJson("unknown threshold", "PATCH", "/v1/marketplaces/taobao", keys_.admin,
+                    json::object{{"screening", json::object{{"allow", 0.1}}}}, 422,
+                    "/screening/allow");
+  ExpectRefusedJson("thresholds not an object", "PATCH", "/v1/marketplaces/taobao", keys_.admin,
+                    json::object{{"screening", 0.9}}, 422, "/screening");
+}
+
 TEST_F(BadInput, HeadersAndRoutingProblems) {
   std::string notice = json::serialize(NoticeBody("t-s1-1", acme_right_));
   ExpectRefused("overlong Idempotency-Key", "POST", "/v1/notices", keys_.acme, notice,

@@ -821,7 +821,14 @@ Result<screening::Verdict> ScreeningService::Screen(const Principal& p,
                                                     std::string_view listing_json) {
   if (!MayScreen(p))
     return PermissionDenied("listings are screened by marketplace integrations and reviewers");
-  ASSIGN_OR_RETURN(screening::Listing l, screening::ParseListingJson(listing_json));
+  auto parsed = screening::ParseListingJson(listing_json);
+  if (!parsed.ok()) {
+    // Text that is not a JSON object is malformed (400), like every body.
+    Status s = parsed.status();
+    if (s.field().empty()) s.WithReason("malformed");
+    return s;
+  }
+  screening::Listing l = std::move(parsed).value();
   RETURN_IF_ERROR(ScopeToPrincipal(p, l));
   screening::ScreenContext sc;
   RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {

@@ -362,6 +362,42 @@ Result<std::vector<DemoAccount>> SeedDemo(App& app, FakeClock& clock, const std:
   ASSIGN_OR_RETURN(auto n13, notice(who["agent"], "TM-1006", "rgt-aurora-tm", "trademark",
                                     "'Factory seconds' of the V9 are not authorised for sale.", "aurora"));
   (void)n13;
+
+  // Proactive screening. The operator's policy lists; then the rule set is
+  // built from everything registered above and the listings pushed before
+  // it existed are re-screened (the runner does both in the background when
+  // serving; the seeding app has no runner, so it happens here).
+  RETURN_IF_ERROR(registry.PutProtection(who["admin"], "platform", J(R"({
+      "suspicious_terms":["replica","1:1","super copy","original quality","factory seconds"],
+      "piracy_terms":["pdf","instant download","photocopy","scan","ebook"],
+      "category_bans":[{"id":"airbags","categories":["auto-parts/airbags"],"terms":["airbag module"],
+                        "reason":"unsafe_and_prohibited_products"}]})")).status());
+  auto& screening = app.screening();
+  RETURN_IF_ERROR(screening.RebuildIfDirty());
+  RETURN_IF_ERROR(screening.RunRescreenJobs());
+  clock.Advance(hours(1));
+  // New listings pushed since: screened as they arrive. Disguised brands at a
+  // fraction of the MSRP wait for a reviewer; a reworded copy of a listing a
+  // notice took down (TM-1004) is caught by the stay-down bank.
+  const std::vector<L> fresh = {
+      {"TM-1010", "s-lucky-home", "tmall-demo", "Aur0ra V9 cordless vacuum cleaner, brand new", "home-appliances", 189},
+      {"TM-1011", "s-lucky-home", "tmall-demo", "A.U.R.O.R.A StormJet hair dryer, fast shipping", "home-appliances", 159},
+      {"TM-1012", "s-aurora-official", "tmall-demo", "Aurora AP-2 air purifier, official store", "home-appliances", 349},
+      {"EU-2009", "s-euro-gadgets", "eurobazaar", "AURORA StormJet styler super copy", "home-appliances", 45},
+      {"EU-2010", "s-euro-gadgets", "eurobazaar", "Аurora V9 vacuum (EU plug)", "home-appliances", 210},
+  };
+  for (const auto& l : fresh) {
+    json::object body{{"marketplace", l.market}, {"seller_id", l.seller}, {"title", l.title},
+                      {"description", std::string(l.title) + ". Ships in 48 hours."},
+                      {"category", l.cat},
+                      {"price", json::object{{"amount", l.price}, {"currency", "USD"}}},
+                      {"ship_from", std::string(l.market) == "tmall-demo" ? "CN" : "DE"}};
+    RETURN_IF_ERROR(market.UpsertListing(who[std::string(l.market) == "tmall-demo" ? "marketplace"
+                                                                                 : "marketplace-eu"],
+                                         l.id, body)
+                        .status());
+    clock.Advance(std::chrono::minutes(7));
+  }
   return out;
 }
 

@@ -6,19 +6,26 @@
 //   counterfoil apikey create --user a@b.c
 //   counterfoil import catalog catalog.json
 //   counterfoil screen --catalog catalog.json listings.jsonl > verdicts.jsonl
+//   counterfoil pdq --dihedral photos/*.jpg
 //   counterfoil audit verify
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "api/app.h"
 #include "api/demo.h"
 #include "cli/screen_command.h"
 #include "common/crypto.h"
+#include "imaging/photo_hash.h"
 #include "service/catalog.h"
 #include "service/integration.h"
 
@@ -99,6 +106,95 @@ int Serve(const Common& common, bool demo) {
   spdlog::info("signal {}: stopping", sig);
   (*app)->Stop();
   return 0;
+}
+
+// `counterfoil pdq`: PDQ hashes of image files (JPEG, PNG, WebP, PPM/PGM),
+// one line per file in argument order: HASH,QUALITY,FILE, or with --dihedral
+// the eight hashes (original, rotate90, rotate180, rotate270, flipx, flipy,
+// flip_plus1, flip_minus1), then QUALITY,FILE. Files are hashed on N threads
+// and printed as soon as every earlier file is done. A file that fails prints
+// "FILE: message" on stderr and makes the exit status 1.
+struct PdqCommand {
+  bool dihedral = false;
+  bool full_resolution = false;
+  unsigned threads = 0;  // 0: the hardware's
+  std::vector<std::string> files;
+};
+
+Result<std::vector<uint8_t>> ReadImageFile(const std::string& path) {
+  // Larger files are refused before reading: no photo needs this much, and
+  // the decoders' pixel limit would refuse the image anyway.
+  constexpr uintmax_t kMaxFileBytes = uintmax_t{256} << 20;
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return NotFound("cannot read: " + ec.message());
+  if (size > kMaxFileBytes) return ResourceExhausted("file too large (over 256 MiB)");
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
+    return NotFound("cannot read the file");
+  }
+  return bytes;
+}
+
+int HashImages(const PdqCommand& cmd) {
+  const imaging::DecodeOptions options =
+      cmd.full_resolution ? imaging::DecodeOptions{} : imaging::FastPathDecodeOptions();
+  struct Slot {
+    bool done = false;
+    std::string text;  // the output line, or the error message
+    bool failed = false;
+  };
+  const size_t n = cmd.files.size();
+  std::vector<Slot> slots(n);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) {
+      Slot slot;
+      auto bytes = ReadImageFile(cmd.files[i]);
+      auto hashes = bytes.ok() ? imaging::HashPhoto(*bytes, options)
+                               : Result<imaging::PdqDihedralHashes>(bytes.status());
+      if (!hashes.ok()) {
+        slot.failed = true;
+        slot.text = hashes.status().message();
+      } else {
+        const int count = cmd.dihedral ? 8 : 1;
+        for (int d = 0; d < count; ++d) slot.text += hashes->hashes[d].ToHex() + ",";
+        slot.text += std::to_string(hashes->quality) + "," + cmd.files[i];
+      }
+      slot.done = true;
+      {
+        std::lock_guard lock(mu);
+        slots[i] = std::move(slot);
+      }
+      cv.notify_all();
+    }
+  };
+  unsigned threads = cmd.threads ? cmd.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, n));
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  int exit_code = 0;
+  for (size_t i = 0; i < n; ++i) {
+    Slot slot;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return slots[i].done; });
+      slot = std::move(slots[i]);
+    }
+    if (slot.failed) {
+      std::cout << std::flush;
+      std::cerr << cmd.files[i] << ": " << slot.text << "\n";
+      exit_code = 1;
+    } else {
+      std::cout << slot.text << "\n";
+    }
+  }
+  for (auto& t : pool) t.join();
+  std::cout << std::flush;
+  return exit_code;
 }
 
 }  // namespace
@@ -199,6 +295,17 @@ int main(int argc, char** argv) {
                      "listings, one JSON object per line ('-' reads standard input)")
       ->required();
 
+  auto* pdq = cli.add_subcommand("pdq", "PDQ hashes of image files: HASH,QUALITY,FILE per line");
+  PdqCommand pdq_command;
+  pdq->add_flag("--dihedral", pdq_command.dihedral,
+                "print the eight dihedral hashes (original, rotate90, rotate180, rotate270, "
+                "flipx, flipy, flip_plus1, flip_minus1) before the quality");
+  pdq->add_flag("--full-resolution", pdq_command.full_resolution,
+                "decode JPEGs at full size (the reference's hashes) instead of the fast path");
+  pdq->add_option("--threads", pdq_command.threads, "hashing threads (default: the hardware's)")
+      ->check(CLI::Range(1, 1024));
+  pdq->add_option("FILE", pdq_command.files, "JPEG, PNG, WebP or PPM/PGM files")->required();
+
   auto* config = cli.add_subcommand("config", "configuration tools");
   config->require_subcommand(1);
   auto* config_default = config->add_subcommand("default", "print the default configuration file");
@@ -215,6 +322,7 @@ int main(int argc, char** argv) {
     std::cout << service::DefaultConfigToml();
     return 0;
   }
+  if (*pdq) return HashImages(pdq_command);
   if (*screen) {
     if (!common.config_file.empty() || !common.data_dir.empty()) {
       if (!screen_options.catalog_file.empty()) {

@@ -73,7 +73,7 @@ BENCHMARK(BM_DecodeFastPath)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) cpu_[r.benchmark_name()] = r.GetAdjustedCPUTime();
+    for (const Run& r : runs) cpu_[r.run_name.function_name] = r.GetAdjustedCPUTime();
     ConsoleReporter::ReportRuns(runs);
   }
   double Cpu(const std::string& name) const {

@@ -85,7 +85,8 @@ class ScreeningFlow : public IntegrationTest {
   const json::object* RuleStat(const Reply& rules, std::string_view code,
                                std::string_view rights_holder) {
     for (const auto& s : rules.Items())
-      if (s.at("code") == json::value(code) && s.at("rights_holder_id") == json::value(rights_holder))
+      if (s.at("code") == json::value(code) &&
+          s.at("rights_holder_id") == json::value(rights_holder))
         return &s.as_object();
     return nullptr;
   }
@@ -123,14 +124,15 @@ TEST_F(ScreeningFlow, ProtectionDataToReviewToConfirmedTakedownToStayDown) {
                  json::object{{"suspicious_terms", json::array{"replica", "1:1"}}})
                 .status,
             200);
-  Reply put = Call(
-      "PUT", "/v1/organisations/acme/protection", keys_.acme,
-      json::object{{"brand_terms", json::array{"acme"}},
-                   {"categories", json::array{"home-appliances"}},
-                   {"products", json::array{json::object{
-                                    {"name", "StormJet hair dryer"},
-                                    {"terms", json::array{"stormjet"}},
-                                    {"msrp", json::object{{"amount", 400.0}, {"currency", "USD"}}}}}}});
+  Reply put =
+      Call("PUT", "/v1/organisations/acme/protection", keys_.acme,
+           json::object{
+               {"brand_terms", json::array{"acme"}},
+               {"categories", json::array{"home-appliances"}},
+               {"products", json::array{json::object{
+                                {"name", "StormJet hair dryer"},
+                                {"terms", json::array{"stormjet"}},
+                                {"msrp", json::object{{"amount", 400.0}, {"currency", "USD"}}}}}}});
   ASSERT_EQ(put.status, 200) << put;
 
   // The rule set is rebuilt in the background and swapped in; the re-screen
@@ -254,8 +256,7 @@ TEST_F(ScreeningFlow, BlockVerdictKeepsTheListingOfflineWithAnAutomatedStatement
   EXPECT_NE(sor.Str("/restriction").find("not published"), std::string::npos) << sor;
   // Not in the review queue: nothing is left to decide.
   Reply queue = Get(keys_.reviewer, "/v1/review/queue?queue=screening");
-  for (const auto& q : queue.Items())
-    EXPECT_NE(q.at("id"), json::value(hit));
+  for (const auto& q : queue.Items()) EXPECT_NE(q.at("id"), json::value(hit));
   // The marketplace is told not to publish it; the text stays down.
   bool blocked_event = false;
   Reply feed = Get(keys_.taobao, "/v1/events?limit=1000");
@@ -292,14 +293,15 @@ TEST_F(ScreeningFlow, DismissalsFeedThePerRuleFalsePositiveCounts) {
   std::string dismissed = a.Str("/screening/hit_id"), confirmed = b.Str("/screening/hit_id");
 
   StateCounts unchanged = CountState();
-  Reply no_reason = Call("POST", "/v1/screening/hits/" + dismissed + "/dismiss", keys_.reviewer,
-                         json::object{});
+  Reply no_reason =
+      Call("POST", "/v1/screening/hits/" + dismissed + "/dismiss", keys_.reviewer, json::object{});
   EXPECT_EQ(no_reason.status, 422) << no_reason;
   EXPECT_EQ(no_reason.ErrorPointer(), "/reason");
   EXPECT_EQ(CountState(), unchanged);
 
-  Reply d = Call("POST", "/v1/screening/hits/" + dismissed + "/dismiss", keys_.reviewer,
-                 json::object{{"reason", "Genuine dryer from the brand's outlet; seller authorised."}});
+  Reply d =
+      Call("POST", "/v1/screening/hits/" + dismissed + "/dismiss", keys_.reviewer,
+           json::object{{"reason", "Genuine dryer from the brand's outlet; seller authorised."}});
   ASSERT_EQ(d.status, 200) << d;
   EXPECT_EQ(d.Str("/status"), "dismissed");
   EXPECT_EQ(ListingStatus("t-rev-1"), "active");  // a false positive changes nothing for the seller
@@ -331,10 +333,10 @@ TEST_F(ScreeningFlow, DismissalsFeedThePerRuleFalsePositiveCounts) {
 TEST_F(ScreeningFlow, RightsHolderSeesOnlyHitsConcerningItsOwnRights) {
   SeedScreening();
   ASSERT_FALSE(HasFatalFailure());
-  std::string acme_hit =
-      Push(keys_.taobao, "t-acme-1", ScreeningListing("taobao", "s1", "review")).Str("/screening/hit_id");
-  std::string rival_hit =
-      Push(keys_.shopeu, "e-rival-1", ScreeningListing("shopeu", "s3", "rival")).Str("/screening/hit_id");
+  std::string acme_hit = Push(keys_.taobao, "t-acme-1", ScreeningListing("taobao", "s1", "review"))
+                             .Str("/screening/hit_id");
+  std::string rival_hit = Push(keys_.shopeu, "e-rival-1", ScreeningListing("shopeu", "s3", "rival"))
+                              .Str("/screening/hit_id");
   ASSERT_FALSE(acme_hit.empty());
   ASSERT_FALSE(rival_hit.empty());
 
@@ -364,8 +366,9 @@ TEST_F(ScreeningFlow, AcceptedNoticeFeedsTheStayDownBankUntilItIsReversed) {
   ASSERT_FALSE(HasFatalFailure());
   json::object vase{{"seller_id", "s1"},
                     {"title", "Hand painted porcelain vase with gold rim"},
-                    {"description", "Tall porcelain vase painted by hand with blue peonies and a gold "
-                                    "rim, thirty centimetres high, gift box included, ships in two days."},
+                    {"description",
+                     "Tall porcelain vase painted by hand with blue peonies and a gold "
+                     "rim, thirty centimetres high, gift box included, ships in two days."},
                     {"category", "home"},
                     {"price", json::object{{"amount", 35.0}, {"currency", "USD"}}}};
   Reply pushed = Push(keys_.taobao, "t-vase-1", vase);

@@ -72,8 +72,8 @@ std::string StayDownSourceOf(const domain::ScreeningVerdict& v) {
 bool IsSafeFileKey(const std::string& key) {
   if (key.empty() || key.size() > 128) return false;
   return std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '-' || c == '_';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -265,8 +265,10 @@ Result<ScreeningService::Built> ScreeningService::Build(bool use_cache, double* 
     if (!bytes.empty()) {
       std::string name = built.rules->key() + ".hsdb";
       Status s = WriteFileAtomically(dir, name, bytes);
-      if (s.ok()) PruneCache(dir, name);
-      else spdlog::warn("screening: the compiled rule set is not cached: {}", s.message());
+      if (s.ok())
+        PruneCache(dir, name);
+      else
+        spdlog::warn("screening: the compiled rule set is not cached: {}", s.message());
     }
   }
   *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -311,7 +313,8 @@ Status ScreeningService::Open() {
     while (true) {
       ASSIGN_OR_RETURN(auto entries, tx.stay_down().List({}, page));
       for (const auto& e : entries.items)
-        bank_.Add(e.id, e.source, e.rights_holder_id, screening::FingerprintText(e.title, e.description));
+        bank_.Add(e.id, e.source, e.rights_holder_id,
+                  screening::FingerprintText(e.title, e.description));
       if (entries.next_cursor.empty()) break;
       page.after = entries.next_cursor;
     }
@@ -375,8 +378,8 @@ Status ScreeningService::RebuildIfDirty() {
                  built->rules->pattern_count(), seconds);
     Swap(std::move(*built), seconds);
     s = ctx_.store().Write([&](Tx& tx) {
-      return QueueRescreenInTx(tx, by, force ? "rebuild requested by an operator"
-                                             : "protection data changed");
+      return QueueRescreenInTx(
+          tx, by, force ? "rebuild requested by an operator" : "protection data changed");
     });
   }
   std::lock_guard lock(mu_);
@@ -392,16 +395,15 @@ Status ScreeningService::QueueRescreenInTx(Tx& tx, const std::string& by, const 
     digest = digest_;
   }
   Timestamp now = ctx_.Now();
-  ASSIGN_OR_RETURN(auto latest,
-                   tx.jobs().First(Filter().Eq("kind", std::string(kRescreenKind)),
-                                   {.order_by = {"created_at"}, .descending = true}));
+  ASSIGN_OR_RETURN(auto latest, tx.jobs().First(Filter().Eq("kind", std::string(kRescreenKind)),
+                                                {.order_by = {"created_at"}, .descending = true}));
   domain::Job job;
   job.id = IdAfter("job", now, latest ? latest->id : "");
   job.kind = kRescreenKind;
   job.created_by = by;
   job.created_at = now;
   job.params = {{"rule_set", digest}, {"reason", why}, {"cursor", ""},
-                {"review", 0},        {"block", 0},   {"skipped", 0}};
+                {"review", 0},        {"block", 0},    {"skipped", 0}};
   // An older re-screening is overtaken: the new one covers every listing.
   ASSIGN_OR_RETURN(auto pending,
                    tx.jobs().List(Filter()
@@ -437,11 +439,11 @@ Status ScreeningService::RunRescreenJobs(const std::function<bool()>& stop) {
   while (!(stop && stop())) {
     std::optional<domain::Job> next;
     RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
-      ASSIGN_OR_RETURN(next, tx.jobs().First(
-                                 Filter()
-                                     .Eq("kind", std::string(kRescreenKind))
-                                     .In("state", {std::string("queued"), std::string("running")}),
-                                 {.order_by = {"created_at"}}));
+      ASSIGN_OR_RETURN(
+          next, tx.jobs().First(Filter()
+                                    .Eq("kind", std::string(kRescreenKind))
+                                    .In("state", {std::string("queued"), std::string("running")}),
+                                {.order_by = {"created_at"}}));
       return Status::Ok();
     }));
     if (!next) return Status::Ok();
@@ -546,9 +548,12 @@ Result<screening::SellerHistory> ScreeningService::HistoryInTx(Tx& tx, const Mar
   if (policy.strike_expiry_days > 0)
     strikes.Ge("at", FormatTime(ctx_.Now() - std::chrono::days(policy.strike_expiry_days)));
   ASSIGN_OR_RETURN(int64_t active, tx.strikes().Count(strikes));
-  ASSIGN_OR_RETURN(int64_t removed,
-                   tx.listings().Count(Filter().Eq("seller_id", seller_id).Eq("marketplace_id", m.id).In(
-                       "status", {std::string("removed"), std::string("blocked")})));
+  ASSIGN_OR_RETURN(
+      int64_t removed,
+      tx.listings().Count(Filter()
+                              .Eq("seller_id", seller_id)
+                              .Eq("marketplace_id", m.id)
+                              .In("status", {std::string("removed"), std::string("blocked")})));
   h.active_strikes = static_cast<int>(active);
   h.earlier_removals = static_cast<int>(removed);
   return h;
@@ -597,8 +602,9 @@ Status ScreeningService::ScreenAndActInTx(Tx& tx, const std::string& actor, List
     return Status::Ok();
   }
   // One open hit per listing: a new review verdict refreshes it.
-  ASSIGN_OR_RETURN(auto open, tx.screening_hits().First(
-                                  Filter().Eq("listing_id", l.id).Eq("status", std::string("open"))));
+  ASSIGN_OR_RETURN(
+      auto open,
+      tx.screening_hits().First(Filter().Eq("listing_id", l.id).Eq("status", std::string("open"))));
   const bool fresh = !open;
   ScreeningHit hit;
   if (open) {
@@ -635,7 +641,9 @@ Status ScreeningService::ScreenAndActInTx(Tx& tx, const std::string& actor, List
   RETURN_IF_ERROR(CountRulesInTx(tx, hit, 0, 0, 1));
   RETURN_IF_ERROR(tx.screening_hits().Upsert(hit));
   return ctx_.Record(tx, actor, "screening.hit_auto_blocked", "screening_hit", hit.id,
-                     {{"listing_id", l.id}, {"score", v.score}, {"trigger", hit.trigger},
+                     {{"listing_id", l.id},
+                      {"score", v.score},
+                      {"trigger", hit.trigger},
                       {"statement_id", hit.statement_id}});
 }
 
@@ -652,20 +660,21 @@ Status ScreeningService::TakeDownInTx(Tx& tx, const std::string& actor, Screenin
   std::string primary = hit.rights_holder_ids.empty() ? "" : hit.rights_holder_ids.front();
   ASSIGN_OR_RETURN(hit.stay_down_id, AddStayDownInTx(tx, l, "hit:" + hit.id, primary));
   std::string type = automated ? "listing.blocked" : "listing.removed";
-  RETURN_IF_ERROR(ctx_.Record(tx, actor, type, "listing", l.id,
-                              {{"hit_id", hit.id}, {"statement_id", s.id}}));
-  return ctx_.Emit(tx, MakeEvent(type, ctx_.Now(), l.marketplace_id, hit.rights_holder_ids,
-                                 l.seller_id, l.id,
-                                 {{"listing_id", l.id},
-                                  {"hit_id", hit.id},
-                                  {"why", "screening"},
-                                  {"statement_id", s.id},
-                                  {"statement", domain::ToJson(s)}}));
+  RETURN_IF_ERROR(
+      ctx_.Record(tx, actor, type, "listing", l.id, {{"hit_id", hit.id}, {"statement_id", s.id}}));
+  return ctx_.Emit(
+      tx, MakeEvent(type, ctx_.Now(), l.marketplace_id, hit.rights_holder_ids, l.seller_id, l.id,
+                    {{"listing_id", l.id},
+                     {"hit_id", hit.id},
+                     {"why", "screening"},
+                     {"statement_id", s.id},
+                     {"statement", domain::ToJson(s)}}));
 }
 
-Result<domain::StatementOfReasons> ScreeningService::StatementInTx(
-    Tx& tx, const std::string& actor, const ScreeningHit& hit, const Listing& l, bool published,
-    bool automated) {
+Result<domain::StatementOfReasons> ScreeningService::StatementInTx(Tx& tx, const std::string& actor,
+                                                                   const ScreeningHit& hit,
+                                                                   const Listing& l, bool published,
+                                                                   bool automated) {
   ASSIGN_OR_RETURN(Marketplace m, tx.marketplaces().Get(l.marketplace_id));
   auto regime = ctx_.RegimeFor(m);
   domain::StatementOfReasons s;
@@ -692,9 +701,8 @@ Result<domain::StatementOfReasons> ScreeningService::StatementInTx(
   s.facts += automated ? " The score reached the marketplace's block threshold, so the listing "
                          "was blocked without human review."
                        : " A reviewer examined the finding and confirmed it" +
-                             (hit.decision_note.empty()
-                                  ? std::string(".")
-                                  : ": " + Truncate(hit.decision_note, 1000));
+                             (hit.decision_note.empty() ? std::string(".")
+                                                        : ": " + Truncate(hit.decision_note, 1000));
   s.notice_based = false;
   s.automated_detection = true;
   s.automated_decision = automated;
@@ -703,11 +711,13 @@ Result<domain::StatementOfReasons> ScreeningService::StatementInTx(
   for (const auto& id : hit.rights_holder_ids) {
     ASSIGN_OR_RETURN(auto org, tx.organisations().Find(id));
     std::string name = org ? org->name : id;
-    ASSIGN_OR_RETURN(auto rights, tx.rights().List(Filter().Eq("org_id", id).Eq(
-                                                       "verification", std::string("verified")),
-                                                   {.limit = 5}));
+    ASSIGN_OR_RETURN(
+        auto rights,
+        tx.rights().List(Filter().Eq("org_id", id).Eq("verification", std::string("verified")),
+                         {.limit = 5}));
     std::string described;
-    for (const auto& r : rights.items) described += (described.empty() ? "" : ", ") + domain::Describe(r);
+    for (const auto& r : rights.items)
+      described += (described.empty() ? "" : ", ") + domain::Describe(r);
     if (!holders.empty()) holders += "; ";
     holders += name + (described.empty() ? "" : " (" + described + ")");
   }
@@ -768,11 +778,12 @@ Status ScreeningService::OnTakedownInTx(Tx& tx, const Listing& listing, const st
 }
 
 Status ScreeningService::OnReversalInTx(Tx& tx, const std::string& source) {
-  ASSIGN_OR_RETURN(auto entries, tx.stay_down().List(Filter().Eq("source", source), {.limit = 100}));
+  ASSIGN_OR_RETURN(auto entries,
+                   tx.stay_down().List(Filter().Eq("source", source), {.limit = 100}));
   for (const auto& e : entries.items) {
     RETURN_IF_ERROR(tx.stay_down().Delete(e.id));
-    RETURN_IF_ERROR(ctx_.Record(tx, "system", "stay_down.removed", "stay_down", e.id,
-                                {{"source", source}}));
+    RETURN_IF_ERROR(
+        ctx_.Record(tx, "system", "stay_down.removed", "stay_down", e.id, {{"source", source}}));
     tx.OnCommit([this, id = e.id] { bank_.Remove(id); });
   }
   return Status::Ok();
@@ -884,7 +895,8 @@ Result<std::string> ScreeningService::ScreenBulk(const Principal& p, std::string
           ASSIGN_OR_RETURN(auto m, tx.marketplaces().Find(parsed->marketplace));
           it->second = m.has_value();
         }
-        if (!it->second) s = InvalidArgument("no marketplace " + parsed->marketplace, "/marketplace");
+        if (!it->second)
+          s = InvalidArgument("no marketplace " + parsed->marketplace, "/marketplace");
       }
       if (!s.ok()) {
         json::object err{{"line", line.number}, {"error", s.message()}};
@@ -920,10 +932,14 @@ bool ScreeningService::CanSee(const Principal& p, const ScreeningHit& hit) {
     return false;
   };
   switch (p.role) {
-    case Role::kRightsHolder: return any_of(p.visible_org_ids);
-    case Role::kAgent: return any_of(p.principal_org_ids);
-    case Role::kMarketplace: return hit.marketplace_id == p.marketplace_id;
-    default: return false;
+    case Role::kRightsHolder:
+      return any_of(p.visible_org_ids);
+    case Role::kAgent:
+      return any_of(p.principal_org_ids);
+    case Role::kMarketplace:
+      return hit.marketplace_id == p.marketplace_id;
+    default:
+      return false;
   }
 }
 
@@ -937,9 +953,15 @@ Result<storage::Page<ScreeningHit>> ScreeningService::ListHits(const Principal& 
   };
   if (!p.IsStaff()) {
     switch (p.role) {
-      case Role::kRightsHolder: f.HasToken("rights_holders", tokens(p.visible_org_ids)); break;
-      case Role::kAgent: f.HasToken("rights_holders", tokens(p.principal_org_ids)); break;
-      case Role::kMarketplace: f.Eq("marketplace_id", p.marketplace_id); break;
+      case Role::kRightsHolder:
+        f.HasToken("rights_holders", tokens(p.visible_org_ids));
+        break;
+      case Role::kAgent:
+        f.HasToken("rights_holders", tokens(p.principal_org_ids));
+        break;
+      case Role::kMarketplace:
+        f.Eq("marketplace_id", p.marketplace_id);
+        break;
       default:
         return PermissionDenied(
             "screening hits are listed for reviewers, rights holders and marketplaces");
@@ -1075,9 +1097,8 @@ Result<std::vector<domain::ScreeningRuleStat>> ScreeningService::RuleStats(const
     }
     return Status::Ok();
   }));
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.dismissed > b.dismissed;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.dismissed > b.dismissed; });
   return out;
 }
 

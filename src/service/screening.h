@@ -49,7 +49,7 @@
 namespace counterfoil::service {
 
 struct HitFilter {
-  std::string status;          // open | confirmed | dismissed | auto_blocked
+  std::string status;  // open | confirmed | dismissed | auto_blocked
   std::string marketplace_id;
   std::string listing_id;
 };
@@ -185,8 +185,8 @@ class ScreeningService final : public ListingScreener, public TakedownObserver {
                       domain::Listing& listing, bool automated);
   Result<domain::StatementOfReasons> StatementInTx(storage::Tx& tx, const std::string& actor,
                                                    const domain::ScreeningHit& hit,
-                                                   const domain::Listing& listing,
-                                                   bool was_online, bool automated);
+                                                   const domain::Listing& listing, bool was_online,
+                                                   bool automated);
   Result<std::string> AddStayDownInTx(storage::Tx& tx, const domain::Listing& listing,
                                       const std::string& source,
                                       const std::string& rights_holder_id);
@@ -208,11 +208,11 @@ class ScreeningService final : public ListingScreener, public TakedownObserver {
   std::mutex pass_mu_;  // one RunPass / rebuild at a time
 
   mutable std::mutex mu_;
-  std::string digest_;           // GUARDED_BY(mu_)
-  Timestamp built_at_{};         // GUARDED_BY(mu_)
-  double build_seconds_ = 0;     // GUARDED_BY(mu_)
-  bool rebuilding_ = false;      // GUARDED_BY(mu_)
-  std::string last_error_;       // GUARDED_BY(mu_)
+  std::string digest_;        // GUARDED_BY(mu_)
+  Timestamp built_at_{};      // GUARDED_BY(mu_)
+  double build_seconds_ = 0;  // GUARDED_BY(mu_)
+  bool rebuilding_ = false;   // GUARDED_BY(mu_)
+  std::string last_error_;    // GUARDED_BY(mu_)
 };
 
 // Converts between the engine's and the stored forms.

@@ -30,7 +30,6 @@ constexpr std::string_view kEngineVersion = "screening-engine/1";
 constexpr std::string_view kCacheMagic = "CFSCREEN1\n";
 // Listings longer than this are screened on their first 64 KiB.
 constexpr size_t kMaxTextBytes = 64 * 1024;
-constexpr unsigned kFuzzyFilterBits = 20;
 
 // ------------------------------------------------------------ phrase lists
 
@@ -201,6 +200,46 @@ void DeletionHashes(std::string_view s, std::vector<uint64_t>& out) {
   out.push_back(prefix[n]);
   for (size_t i = 0; i < n; ++i) out.push_back(prefix[i] * power[n - 1 - i] + suffix[i + 1]);
 }
+
+// Deletion hashes -> term ids as a flat sorted table, behind a two-probe
+// Bloom filter sized at 16 bits per key (false-positive rate about 1.4%), so
+// that a word of the listing that is near no brand name costs a few cache
+// reads and no hash-table walk.
+class MisspellingIndex {
+ public:
+  void Add(uint64_t hash, uint32_t id) { entries_.push_back({hash, id}); }
+  void Build() {
+    std::sort(entries_.begin(), entries_.end());
+    entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
+    unsigned bits = 16;
+    while ((size_t{1} << bits) < entries_.size() * 16 && bits < 30) ++bits;
+    shift_ = 64 - bits;
+    filter_.assign((size_t{1} << bits) / 64 + 1, 0);
+    for (const auto& [hash, id] : entries_) {
+      Set(Slot1(hash));
+      Set(Slot2(hash));
+    }
+  }
+  bool empty() const { return entries_.empty(); }
+  // Appends the ids stored under `hash` to `out` (without duplicates).
+  void Find(uint64_t hash, std::vector<uint32_t>& out) const {
+    if (!Test(Slot1(hash)) || !Test(Slot2(hash))) return;
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), std::make_pair(hash, uint32_t{0}));
+    for (; it != entries_.end() && it->first == hash; ++it) {
+      if (std::find(out.begin(), out.end(), it->second) == out.end()) out.push_back(it->second);
+    }
+  }
+
+ private:
+  size_t Slot1(uint64_t h) const { return (h * 0x9e3779b97f4a7c15ULL) >> shift_; }
+  size_t Slot2(uint64_t h) const { return ((h ^ (h >> 31)) * 0xd6e8feb86659fd93ULL) >> shift_; }
+  void Set(size_t slot) { filter_[slot / 64] |= uint64_t{1} << (slot % 64); }
+  bool Test(size_t slot) const { return (filter_[slot / 64] >> (slot % 64)) & 1; }
+
+  std::vector<std::pair<uint64_t, uint32_t>> entries_;
+  std::vector<uint64_t> filter_;
+  unsigned shift_ = 48;
+};
 
 // Optimal string alignment distance (Damerau-Levenshtein without repeated
 // edits of one substring), stopping early beyond 1.
@@ -438,18 +477,18 @@ struct RuleSet::Impl {
   std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> works_by_isbn;
   std::vector<std::pair<std::string, uint32_t>> isbn_prefixes;  // prefix -> holder
   // Close misspellings: hash of each brand term and of each one-deletion
-  // variant -> (holder, term) (the symmetric-deletion method of SymSpell,
-  // Garbe 2012: two strings within one edit share a deletion variant).
+  // variant -> term (the symmetric-deletion method of SymSpell, Garbe 2012:
+  // two strings within one edit share a deletion variant). Names of one word
+  // are probed with single words of the listing, names of two words with
+  // pairs of adjacent words.
   struct FuzzyTerm {
     std::string view;  // squeezed normalised term
     uint32_t holder, term;
+    uint32_t first_len;  // two-word names: length of the first word; else 0
   };
   std::vector<FuzzyTerm> fuzzy_terms;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> fuzzy_index;
-  // A one-hash Bloom filter in front of fuzzy_index: most words miss.
-  std::vector<bool> fuzzy_filter = std::vector<bool>(size_t{1} << kFuzzyFilterBits);
-  bool fuzzy_pairs = false;  // some fuzzy brand has two words: probe word pairs too
-  size_t fuzzy_min = 7, fuzzy_max = 0;
+  MisspellingIndex single_index, pair_index;
+  size_t fuzzy_min = 7, fuzzy_max = 0;  // squeezed lengths of the names indexed
   // Everyday words, normalised: a glued or misspelled brand inside one of
   // these is the word, not the brand ("pineapple", "channel").
   std::shared_ptr<const std::unordered_set<std::string>> common_views;
@@ -503,6 +542,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalog
     return std::binary_search(words.begin(), words.end(), Lower(term));
   };
 
+  std::vector<uint64_t> hashes;
   for (size_t h = 0; h < catalogue.rights_holders.size(); ++h) {
     const RightsHolderRules& r = catalogue.rights_holders[h];
     HolderRules rules;
@@ -536,23 +576,26 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalog
     // Misspellings only for long Latin names that are not everyday words.
     if (!rules.common_word) {
       for (size_t t = 0; t < r.brand_terms.size(); ++t) {
-        std::string view = Squeeze(NormalizeTerm(r.brand_terms[t]));
+        std::string spaced = NormalizeTerm(r.brand_terms[t]);
+        std::string view = Squeeze(spaced);
         if (!IsLatinTerm(view) || view.size() < options.fuzzy_min_length || AllDigits(view)) continue;
+        size_t words_in_term = std::count(spaced.begin(), spaced.end(), ' ') + 1;
+        if (words_in_term > 2) continue;
         auto id = static_cast<uint32_t>(impl->fuzzy_terms.size());
-        impl->fuzzy_terms.push_back({view, static_cast<uint32_t>(h), static_cast<uint32_t>(t)});
+        uint32_t first_len = words_in_term == 2 ? static_cast<uint32_t>(spaced.find(' ')) : 0;
+        impl->fuzzy_terms.push_back({view, static_cast<uint32_t>(h), static_cast<uint32_t>(t),
+                                     first_len});
         impl->fuzzy_max = std::max(impl->fuzzy_max, view.size());
-        std::vector<uint64_t> hashes;
+        hashes.clear();
         DeletionHashes(view, hashes);
-        for (uint64_t hash : hashes) {
-          auto& ids = impl->fuzzy_index[hash];
-          if (ids.empty() || ids.back() != id) ids.push_back(id);
-          impl->fuzzy_filter[(hash * 0x9e3779b97f4a7c15ULL) >> (64 - kFuzzyFilterBits)] = true;
-        }
-        if (view.size() != NormalizeTerm(r.brand_terms[t]).size()) impl->fuzzy_pairs = true;
+        MisspellingIndex& index = first_len > 0 ? impl->pair_index : impl->single_index;
+        for (uint64_t hash : hashes) index.Add(hash, id);
       }
     }
     impl->holders.push_back(std::move(rules));
   }
+  impl->single_index.Build();
+  impl->pair_index.Build();
   impl->fuzzy_min = options.fuzzy_min_length;
   impl->common_views = options.common_words != nullptr ? NormalizedWords(words)
                                                         : DefaultNormalizedWords();
@@ -786,48 +829,60 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   };
   mentions.erase(std::remove_if(mentions.begin(), mentions.end(), contained), mentions.end());
 
-  // Close misspellings of long brand names, word by word (and word pairs for
-  // names of two words), where no exact mention was found.
+  // Close misspellings of long brand names: single words against names of
+  // one word, pairs of adjacent words against names of two words (one of
+  // the two words must then be spelt right: "Louis Vuiton", not "seal and"
+  // read as some "Pealand"), where no exact mention was found. Everyday
+  // words are never misspelt brands ("channel" is not "Chanel").
   if (!fuzzy_terms.empty()) {
-    std::vector<std::pair<uint32_t, uint32_t>> words;
+    thread_local std::vector<std::pair<uint32_t, uint32_t>> words;
+    thread_local std::string candidate;
+    thread_local std::vector<uint32_t> found;
+    thread_local std::vector<uint64_t> hashes;
+    words.clear();
     for (size_t p = 0; p < view.size();) {
       size_t e = view.find(' ', p);
       if (e == std::string::npos) e = view.size();
       words.push_back({static_cast<uint32_t>(p), static_cast<uint32_t>(e)});
       p = e + 1;
     }
-    std::string candidate;
-    std::vector<uint32_t> found;
-    std::vector<uint64_t> hashes;
-    const size_t max_span = fuzzy_pairs ? 2 : 1;
+    const size_t max_span = pair_index.empty() ? 1 : 2;
     for (size_t w = 0; w < words.size(); ++w) {
       for (size_t span = 1; span <= max_span && w + span <= words.size(); ++span) {
         uint32_t b = words[w].first, e = words[w + span - 1].second;
+        size_t length = (e - b) - (span - 1);
+        if (length + 1 < fuzzy_min || length > fuzzy_max + 1) continue;
+        if (static_cast<unsigned char>(view[b]) >= 0x80) continue;
         candidate.clear();
         for (uint32_t q = b; q < e; ++q) {
           if (view[q] != ' ') candidate.push_back(view[q]);
         }
-        if (candidate.size() + 1 < fuzzy_min || candidate.size() > fuzzy_max + 1) continue;
-        if (!IsLatinTerm(candidate)) continue;
+        found.clear();
+        hashes.clear();
+        DeletionHashes(candidate, hashes);
+        const MisspellingIndex& index = span == 1 ? single_index : pair_index;
+        for (uint64_t hash : hashes) index.Find(hash, found);
+        if (found.empty()) continue;
         bool overlaps = std::any_of(mentions.begin(), mentions.end(), [&](const Mention& m) {
           return m.begin < e && b < m.end;
         });
         if (overlaps) continue;
-        found.clear();
-        hashes.clear();
-        DeletionHashes(candidate, hashes);
-        for (uint64_t hash : hashes) {
-          if (!fuzzy_filter[(hash * 0x9e3779b97f4a7c15ULL) >> (64 - kFuzzyFilterBits)]) continue;
-          auto it = fuzzy_index.find(hash);
-          if (it == fuzzy_index.end()) continue;
-          for (uint32_t id : it->second) {
-            if (std::find(found.begin(), found.end(), id) == found.end()) found.push_back(id);
-          }
+        size_t first = words[w].second - words[w].first;
+        std::string_view cand(candidate);
+        if (span == 1 && common_views->count(candidate)) continue;
+        if (span == 2 && common_views->count(std::string(cand.substr(0, first))) &&
+            common_views->count(std::string(cand.substr(first)))) {
+          continue;
         }
-        if (found.empty() || common_views->count(candidate)) continue;
         for (uint32_t id : found) {
           const FuzzyTerm& t = fuzzy_terms[id];
           if (t.view == candidate || !WithinOneEdit(candidate, t.view)) continue;
+          if (span == 2) {
+            std::string_view tv(t.view);
+            bool first_exact = cand.substr(0, first) == tv.substr(0, t.first_len);
+            bool second_exact = cand.substr(first) == tv.substr(t.first_len);
+            if (!first_exact && !second_exact) continue;
+          }
           mentions.push_back({t.holder, t.term, b, e, MentionForm::kMisspelled,
                               norm.FlagsIn(b, e)});
         }
@@ -850,14 +905,20 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   std::vector<Case> cases;
   const std::optional<Money>& price = listing.price;
 
-  // --- brands
-  for (uint32_t h = 0; h < holders.size(); ++h) {
+  // --- brands: one case per rights holder named.
+  std::sort(mentions.begin(), mentions.end(), [](const Mention& a, const Mention& b) {
+    return a.holder != b.holder ? a.holder < b.holder : a.begin < b.begin;
+  });
+  std::vector<const Mention*> own;
+  for (size_t first = 0; first < mentions.size();) {
+    const uint32_t h = mentions[first].holder;
     const HolderRules& holder = holders[h];
-    std::vector<const Mention*> own;
-    for (const Mention& m : mentions) {
-      if (m.holder == h) own.push_back(&m);
+    own.clear();
+    size_t next = first;
+    for (; next < mentions.size() && mentions[next].holder == h; ++next) {
+      own.push_back(&mentions[next]);
     }
-    if (own.empty()) continue;
+    first = next;
     const std::string& name = holder.source.name.empty() ? holder.source.id : holder.source.name;
     Case c;
     if (holder.authorized.count(listing.seller_id)) {

@@ -529,9 +529,9 @@ NormalizedText Normalize(std::string_view utf8) {
 }
 
 std::string NormalizeTerm(std::string_view utf8) {
-  NormalizedText out;
+  thread_local NormalizedText out;
   Normalize(utf8, out);
-  return std::move(out.text);
+  return out.text;
 }
 
 bool IsWordStart(const NormalizedText& n, size_t pos) {

@@ -893,12 +893,14 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   // Compatibility and disclaimer phrases govern a brand named plainly right
   // after them. A counterfeit seller's word or a disguised name overrides
   // them: accessory sellers have no reason to write "replica" or "n1ke".
+  auto governed = [&](uint32_t begin) {
+    return std::any_of(governors.begin(), governors.end(), [&](const Governor& g) {
+      return g.end <= begin && WordsBetween(view, g.end, begin) <= g.reach;
+    });
+  };
   if (suspicious.empty()) {
     for (Mention& m : mentions) {
-      if (m.form != MentionForm::kPlain) continue;
-      for (const Governor& g : governors) {
-        if (g.end <= m.begin && WordsBetween(view, g.end, m.begin) <= g.reach) m.governed = true;
-      }
+      if (m.form == MentionForm::kPlain && governed(m.begin)) m.governed = true;
     }
   }
 
@@ -994,9 +996,14 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
                            sq, literals[s.literal].text, Weights::kSuspicious});
       break;  // one is enough; more add no independent evidence
     }
-    // Price against the MSRP of the product named, else the brand's cheapest.
+    // Price against the MSRP of the product named, else the brand's cheapest
+    // — unless the item is an accessory of the product ("filter, fits AP-2"):
+    // a part is not priced like the machine it fits.
     double ratio = -1;
-    if (price && price->amount > 0) {
+    bool accessory = std::any_of(products.begin(), products.end(), [&](const auto& p) {
+      return p.second == h && governed(p.first.begin);
+    });
+    if (price && price->amount > 0 && !accessory) {
       const ProductRule* product = nullptr;
       std::string product_quote;
       for (const auto& [hit, owner] : products) {

@@ -174,8 +174,10 @@ class RuleSet {
   static Result<std::shared_ptr<const RuleSet>> Compile(const Catalogue& catalogue,
                                                         const CompileOptions& options = {});
 
-  // A stable digest of the catalogue and the engine version: a cache key for
-  // the serialised database.
+  // A stable digest of the compiled literal set and the engine version
+  // (bumped whenever normalisation or matching changes meaning): the cache
+  // key of the serialised database. Scores also depend on prices, sellers and
+  // categories, which the key does not cover.
   static std::string Key(const Catalogue& catalogue);
 
   ~RuleSet();

@@ -172,6 +172,12 @@ TEST_F(Screening, CompatibilityPhrasesMakeAccessoriesLegitimate) {
             Decision::kAllow);
 }
 
+TEST_F(Screening, AnAccessoryIsNotPricedLikeTheProductItFits) {
+  Verdict v = Screen("Veltrona dust bag 5 pack, fits Aurora", 12, "home-appliances");
+  EXPECT_FALSE(Has(v, "price_below_msrp"));
+  EXPECT_EQ(v.decision, Decision::kAllow);
+}
+
 TEST_F(Screening, CommonWordBrandsOnlyCountInTheirCategories) {
   Verdict food = Screen("Maple syrup 500ml, grade A", 3, "food/pantry");
   EXPECT_EQ(food.decision, Decision::kAllow);

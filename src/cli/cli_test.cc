@@ -209,8 +209,10 @@ TEST_F(CliTest, ScreenWritesTheSameVerdictsOnOneThreadAsOnMany) {
   fs::create_directories(dir_);
   std::string args = "screen --catalog " + (kScreening / "catalog.json").string() + " ";
   std::string input = (kScreening / "listings.jsonl").string();
-  ASSERT_EQ(Cli(args + "--threads 1 -o " + (dir_ / "one.jsonl").string() + " " + input).exit_code, 0);
-  ASSERT_EQ(Cli(args + "--threads 5 -o " + (dir_ / "five.jsonl").string() + " " + input).exit_code, 0);
+  ASSERT_EQ(Cli(args + "--threads 1 -o " + (dir_ / "one.jsonl").string() + " " + input).exit_code,
+            0);
+  ASSERT_EQ(Cli(args + "--threads 5 -o " + (dir_ / "five.jsonl").string() + " " + input).exit_code,
+            0);
   // Standard input and output work too.
   // Standard error to the captured pipe, standard output to the file.
   CliRun piped = Shell(std::string(COUNTERFOIL_BINARY) + " " + args + "- < " + input + " 2>&1 > " +
@@ -228,14 +230,18 @@ TEST_F(CliTest, ScreenReportsBadLinesWithFileAndLineAndSkipsThem) {
   std::ofstream(dir_ / "cat.json") << R"({"rights_holders": [{"id": "dyson", "name": "Dyson",
       "kind": "brand_owner", "brand_terms": ["dyson"], "categories": ["home-appliances"]}]})";
   std::ofstream(dir_ / "bad.jsonl")
-      << R"({"id": "A", "title": "Dyson V11 vacuum", "category": "home-appliances"})" "\n"
-      << "\n"                                                      // 2: blank, skipped silently
-      << "not json\n"                                              // 3
-      << R"({"id": "B", "title": "Garden hose 20 m"})" "\r\n"        // 4: CRLF is fine
-      << R"({"id": "C", "description": "no title"})" "\n"           // 5
-      << R"({"id": "D", "title": "t", "price": {"amount": -1}})" "\n"  // 6
-      << "   \t \n"                                                 // 7: blank
-      << R"({"id": "E", "title": "last line, no newline"})";         // 8
+      << R"({"id": "A", "title": "Dyson V11 vacuum", "category": "home-appliances"})"
+      << "\n"
+      << "\n"          // 2: blank, skipped silently
+      << "not json\n"  // 3
+      << R"({"id": "B", "title": "Garden hose 20 m"})"
+      << "\r\n"  // 4: CRLF is fine
+      << R"({"id": "C", "description": "no title"})"
+      << "\n"  // 5
+      << R"({"id": "D", "title": "t", "price": {"amount": -1}})"
+      << "\n"                                                 // 6
+      << "   \t \n"                                           // 7: blank
+      << R"({"id": "E", "title": "last line, no newline"})";  // 8
   fs::path out = dir_ / "v.jsonl";
   CliRun r = Cli("screen --catalog " + (dir_ / "cat.json").string() + " -o " + out.string() + " " +
                  (dir_ / "bad.jsonl").string());
@@ -252,16 +258,18 @@ TEST_F(CliTest, ScreenReportsBadLinesWithFileAndLineAndSkipsThem) {
   EXPECT_NE(r.out.find("3 lines rejected"), std::string::npos) << r.out;
   EXPECT_EQ(Ids(out, "listing_id"), (std::vector<std::string>{"A", "B", "E"}));
   // A clean file exits with 0.
-  std::ofstream(dir_ / "good.jsonl") << R"({"id": "A", "title": "Dyson V11 vacuum"})" "\n";
-  CliRun ok = Cli("screen --catalog " + (dir_ / "cat.json").string() + " -o " + out.string() +
-                  " " + (dir_ / "good.jsonl").string());
+  std::ofstream(dir_ / "good.jsonl") << R"({"id": "A", "title": "Dyson V11 vacuum"})"
+                                     << "\n";
+  CliRun ok = Cli("screen --catalog " + (dir_ / "cat.json").string() + " -o " + out.string() + " " +
+                  (dir_ / "good.jsonl").string());
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
   EXPECT_EQ(Ids(out, "listing_id"), std::vector<std::string>{"A"});
 }
 
 TEST_F(CliTest, ScreenUsageAndCatalogueErrorsExitWithTwo) {
   fs::create_directories(dir_);
-  std::ofstream(dir_ / "l.jsonl") << R"({"id": "A", "title": "t"})" "\n";
+  std::ofstream(dir_ / "l.jsonl") << R"({"id": "A", "title": "t"})"
+                                  << "\n";
   std::string listings = (dir_ / "l.jsonl").string();
   CliRun neither = Cli("screen " + listings);
   EXPECT_EQ(neither.exit_code, 2) << neither.out;
@@ -282,7 +290,8 @@ TEST_F(CliTest, ScreenUsageAndCatalogueErrorsExitWithTwo) {
   EXPECT_EQ(broken.exit_code, 2) << broken.out;
   EXPECT_NE(broken.out.find("broken.json: not valid JSON at line 2, column 10"), std::string::npos)
       << broken.out;
-  EXPECT_EQ(Cli("screen --catalog " + (dir_ / "missing.json").string() + " " + listings).exit_code, 2);
+  EXPECT_EQ(Cli("screen --catalog " + (dir_ / "missing.json").string() + " " + listings).exit_code,
+            2);
   CliRun no_db = Cli("screen --data " + (dir_ / "nothing-here").string() + " " + listings);
   EXPECT_EQ(no_db.exit_code, 2) << no_db.out;
   EXPECT_NE(no_db.out.find("no Counterfoil database"), std::string::npos) << no_db.out;
@@ -291,7 +300,8 @@ TEST_F(CliTest, ScreenUsageAndCatalogueErrorsExitWithTwo) {
   CliRun missing_input = Cli("screen --catalog " + (kScreening / "catalog.json").string() + " " +
                              (dir_ / "none.jsonl").string());
   EXPECT_EQ(missing_input.exit_code, 2) << missing_input.out;
-  EXPECT_NE(missing_input.out.find("none.jsonl: cannot open"), std::string::npos) << missing_input.out;
+  EXPECT_NE(missing_input.out.find("none.jsonl: cannot open"), std::string::npos)
+      << missing_input.out;
 }
 
 // --data screens with what the server stores; after `import catalog` that is
@@ -336,7 +346,8 @@ TEST_F(CliTest, ScreenWithADataDirectoryAgreesWithTheCatalogueFile) {
   for (size_t i = 0; i < fa.size() && differences < 10; ++i)
     if (fa[i] != fb[i]) {
       ++differences;
-      ADD_FAILURE() << "line " << i + 1 << ":\n  --catalog: " << fa[i] << "\n  --data:    " << fb[i];
+      ADD_FAILURE() << "line " << i + 1 << ":\n  --catalog: " << fa[i]
+                    << "\n  --data:    " << fb[i];
     }
 }
 

@@ -200,7 +200,7 @@ struct LineError {
 struct ChunkResult {
   std::string verdicts;
   std::vector<LineError> errors;
-  size_t lines = 0;  // lines in the chunk, blank ones included
+  size_t lines = 0;              // lines in the chunk, blank ones included
   size_t counts[3] = {0, 0, 0};  // by Decision
   bool done = false;
 };
@@ -249,6 +249,11 @@ std::string WithThousands(size_t n) {
   std::string s = std::to_string(n);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
   return s;
+}
+
+// "1 line", "2 lines", "1,000 lines".
+std::string Count(size_t n, std::string_view noun) {
+  return WithThousands(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
 }  // namespace
@@ -383,14 +388,14 @@ int RunScreen(const ScreenOptions& o) {
   char compile[32];
   std::snprintf(compile, sizeof compile, "%.2f s", compile_s);
   using screening::Decision;
-  Say("counterfoil screen: " + WithThousands(screened) + " listings screened (" +
+  Say("counterfoil screen: " + Count(screened, "listing") + " screened (" +
       WithThousands(counts[static_cast<int>(Decision::kBlock)]) + " block, " +
       WithThousands(counts[static_cast<int>(Decision::kReview)]) + " review, " +
       WithThousands(counts[static_cast<int>(Decision::kAllow)]) + " allow), " +
-      WithThousands(rejected) + " lines rejected; " + rate + " on " + std::to_string(threads) +
-      (threads == 1 ? " thread" : " threads") + "; rules from " + loaded->source + " (" +
-      WithThousands(rules->rights_holder_count()) + " rights holders, " +
-      WithThousands(rules->pattern_count()) + " patterns, loaded in " + compile + ")");
+      Count(rejected, "line") + " rejected; " + rate + " on " + Count(threads, "thread") +
+      "; rules from " + loaded->source + " (" +
+      Count(rules->rights_holder_count(), "rights holder") + ", " +
+      Count(rules->pattern_count(), "pattern") + ", loaded in " + compile + ")");
   return rejected == 0 ? kScreenOk : kScreenLinesRejected;
 }
 

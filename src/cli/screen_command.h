@@ -26,7 +26,7 @@ struct ScreenOptions {
 };
 
 // Exit statuses of `counterfoil screen`.
-inline constexpr int kScreenOk = 0;            // every listing screened
+inline constexpr int kScreenOk = 0;             // every listing screened
 inline constexpr int kScreenLinesRejected = 1;  // some lines were not valid listings
 inline constexpr int kScreenFailed = 2;         // usage, catalogue or I/O error: no complete output
 

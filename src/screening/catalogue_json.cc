@@ -160,8 +160,10 @@ class CatalogueParser {
       m.amount = r.Number("/" + k + "/amount");
       if (auto c = r.OptString("/" + k + "/currency")) {
         auto code = CurrencyCode(*c);
-        if (!code) r.Fail("/" + k + "/currency", std::string(kCurrencyRule));
-        else m.currency = *code;
+        if (!code)
+          r.Fail("/" + k + "/currency", std::string(kCurrencyRule));
+        else
+          m.currency = *code;
       }
       if (r.ok() && m.amount < 0) r.Fail("/" + k + "/amount", "must not be negative");
     } else if (v->is_number()) {
@@ -264,8 +266,10 @@ class CatalogueParser {
       std::string currency = "USD";
       if (auto c = w.OptString("currency")) {
         auto code = CurrencyCode(*c);
-        if (!code) w.Fail("currency", std::string(kCurrencyRule));
-        else currency = *code;
+        if (!code)
+          w.Fail("currency", std::string(kCurrencyRule));
+        else
+          currency = *code;
       }
       work.list_price = ReadMoney(w, "list_price", currency);
       RETURN_IF_ERROR(w.status());
@@ -286,8 +290,10 @@ class CatalogueParser {
   static std::optional<std::string> IsbnPrefix(std::string_view s) {
     std::string digits;
     for (char c : s) {
-      if (c >= '0' && c <= '9') digits.push_back(c);
-      else if (c != '-' && c != ' ') return std::nullopt;
+      if (c >= '0' && c <= '9')
+        digits.push_back(c);
+      else if (c != '-' && c != ' ')
+        return std::nullopt;
     }
     if (digits.rfind("978", 0) != 0 && digits.rfind("979", 0) != 0) digits = "978" + digits;
     if (digits.size() < 4 || digits.size() > 12) return std::nullopt;
@@ -338,10 +344,14 @@ Status ListingPrice(const boost::json::value& v, std::optional<Money>* out) {
     const boost::json::value& x = kv.value();
     if (x.is_null()) continue;
     if (kv.key() == "amount") {
-      if (x.is_double()) m.amount = x.get_double();
-      else if (x.is_int64()) m.amount = static_cast<double>(x.get_int64());
-      else if (x.is_uint64()) m.amount = static_cast<double>(x.get_uint64());
-      else return ListingField("/price/amount", "must be a number");
+      if (x.is_double())
+        m.amount = x.get_double();
+      else if (x.is_int64())
+        m.amount = static_cast<double>(x.get_int64());
+      else if (x.is_uint64())
+        m.amount = static_cast<double>(x.get_uint64());
+      else
+        return ListingField("/price/amount", "must be a number");
       if (!std::isfinite(m.amount)) return ListingField("/price/amount", "must be a finite number");
       if (m.amount < 0) return ListingField("/price/amount", "must not be negative");
       have_amount = true;
@@ -394,13 +404,15 @@ Result<Listing> ListingFromObject(const boost::json::object& o) {
         }
         break;
       case 'd':
-        if (k == "description") RETURN_IF_ERROR(ListingString(v, "/description", 0, 100000, &l.description));
+        if (k == "description")
+          RETURN_IF_ERROR(ListingString(v, "/description", 0, 100000, &l.description));
         break;
       case 'c':
         if (k == "category") RETURN_IF_ERROR(ListingString(v, "/category", 0, 200, &l.category));
         break;
       case 'm':
-        if (k == "marketplace") RETURN_IF_ERROR(ListingString(v, "/marketplace", 0, 64, &l.marketplace));
+        if (k == "marketplace")
+          RETURN_IF_ERROR(ListingString(v, "/marketplace", 0, 64, &l.marketplace));
         break;
       case 's':
         if (k == "seller_id") {
@@ -481,13 +493,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
     }
     out->append(s.data() + run, i - run);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (c < 0x20) {
           out->append("\\u00");

@@ -31,15 +31,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (listing->id.empty() || listing->title.empty()) std::abort();
     if (listing->price && !(listing->price->amount >= 0)) std::abort();
     v.listing_id = listing->id;
-    v.reasons.push_back({.code = "brand_term", .detail = listing->title,
-                         .evidence = listing->description, .ref = listing->category});
+    v.reasons.push_back({.code = "brand_term",
+                         .detail = listing->title,
+                         .evidence = listing->description,
+                         .ref = listing->category});
   } else {
     const std::string& field = listing.status().field();
     if (!field.empty() && field[0] != '/') std::abort();
   }
   // The raw bytes as evidence: invalid UTF-8 and control characters included.
-  v.reasons.push_back({.code = "stay_down", .rights_holder = std::string(text.substr(0, 64)),
-                       .detail = "raw", .evidence = std::string(text)});
+  v.reasons.push_back({.code = "stay_down",
+                       .rights_holder = std::string(text.substr(0, 64)),
+                       .detail = "raw",
+                       .evidence = std::string(text)});
   v.score = size % 1000 / 999.0;
   CheckLine(VerdictToJson(v));
   CheckLine(boost::json::serialize(VerdictToJsonObject(v)) + "\n");

@@ -274,6 +274,18 @@ TEST_F(BadInput, DecisionsAndCounterNoticesValidateTheirBodies) {
                     keys_.s1, bad_email, 422, "/contact/email");
   ExpectRefusedJson("appeal with short grounds", "POST", "/v1/appeals", keys_.s1,
                     json::object{{"notice_id", id}, {"grounds", "no"}}, 422, "/grounds");
+  ExpectRefusedJson(
+      "appeal naming a notice and a screening hit", "POST", "/v1/appeals", keys_.s1,
+      json::object{{"notice_id", id}, {"hit_id", "hit_x"}, {"grounds", "The goods are genuine."}},
+      422, "/hit_id");
+  ExpectRefusedJson("appeal naming neither a notice nor a hit", "POST", "/v1/appeals", keys_.s1,
+                    json::object{{"grounds", "The goods are genuine."}}, 422, "/notice_id");
+  ExpectRefusedJson("appeal with hit_id as a number", "POST", "/v1/appeals", keys_.s1,
+                    json::object{{"hit_id", 7}, {"grounds", "The goods are genuine."}}, 422,
+                    "/hit_id");
+  ExpectRefusedJson("appeal on an unknown hit", "POST", "/v1/appeals", keys_.s1,
+                    json::object{{"hit_id", "hit_missing"}, {"grounds", "The goods are genuine."}},
+                    422, "/hit_id");
   ExpectRefusedJson("legal action with a bad date", "POST", "/v1/counter-notices/cnt_x/legal-action",
                     keys_.acme,
                     json::object{{"court", "Court"}, {"case_number", "1"},

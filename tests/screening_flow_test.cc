@@ -5,8 +5,10 @@
 // (takedown, own-initiative statement of reasons, strike, stay-down) or
 // dismiss (per-rule false-positive counts); a reworded re-upload by another
 // seller is caught by the stay-down bank and linked to the original
-// decision; tenancy; and a restart that loads the compiled rule set from
-// the on-disk cache and the stay-down bank from storage.
+// decision; tenancy; internal complaints against screening takedowns (DSA
+// art. 20: restoration, voided strike, stay-down and rule statistics
+// reversed); and a restart that loads the compiled rule set from the
+// on-disk cache and the stay-down bank from storage.
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -437,6 +439,256 @@ TEST_F(ScreeningFlow, PublishTimeVerdictsStoreNothing) {
   // An integration screens for its own marketplace only.
   listing["marketplace"] = "shopeu";
   EXPECT_EQ(Call("POST", "/v1/screen", keys_.taobao, listing).status, 403);
+}
+
+// ------------------------------------------------------------------ appeals (DSA art. 20)
+
+// Internal complaints against own-initiative takedowns: the statement of
+// reasons of a screening takedown offers one (DSA art. 17(3)(f), 20(1)).
+class ScreeningAppeals : public ScreeningFlow {
+ protected:
+  Reply FileHitAppeal(const std::string& key, const std::string& hit) {
+    return Call("POST", "/v1/appeals", key,
+                json::object{{"hit_id", hit},
+                             {"grounds", "Genuine stock bought from the brand's distributor."}});
+  }
+  Reply DecideAppeal(const std::string& key, const std::string& appeal,
+                     const std::string& outcome) {
+    return Call("POST", "/v1/appeals/" + appeal + "/decision", key,
+                json::object{{"outcome", outcome},
+                             {"reasons", "The distributor's invoices match the listing."}});
+  }
+  std::set<std::string> AppealIds(const std::string& key) {
+    Reply r = Get(key, "/v1/appeals?limit=200");
+    EXPECT_EQ(r.status, 200) << r;
+    std::set<std::string> ids;
+    for (const auto& a : r.Items()) ids.insert(std::string(a.at("id").as_string()));
+    return ids;
+  }
+  // A review hit on a fresh listing of s3 (shopeu: eu_dsa + us_dmca),
+  // confirmed by `reviewer_key`.
+  std::string ConfirmedHit(const std::string& listing, const std::string& reviewer_key) {
+    Reply pushed = Push(keys_.shopeu, listing, ScreeningListing("shopeu", "s3", "review"));
+    EXPECT_EQ(pushed.Str("/screening/decision"), "review") << pushed;
+    std::string hit = pushed.Str("/screening/hit_id");
+    Reply c = Call("POST", "/v1/screening/hits/" + hit + "/confirm", reviewer_key,
+                   json::object{{"note", "ACME in leetspeak at 30% of the MSRP."}});
+    EXPECT_EQ(c.status, 200) << c;
+    return hit;
+  }
+  bool HasEvent(const std::string& key, std::string_view type, const std::string& hit) {
+    Reply feed = Get(key, "/v1/events?limit=1000");
+    for (const auto& e : feed.Items())
+      if (e.at("type") == json::value(type) && e.at("data").as_object().if_contains("hit_id") &&
+          e.at("data").at("hit_id") == json::value(hit))
+        return true;
+    return false;
+  }
+};
+
+TEST_F(ScreeningAppeals, ConfirmedHitOverturnedByAnotherReviewerRestoresTheListing) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  std::string hit = ConfirmedHit("e-dryer-1", keys_.reviewer);
+  ASSERT_EQ(ListingStatus("e-dryer-1"), "removed");
+  Reply h = Get(keys_.reviewer, "/v1/screening/hits/" + hit);
+  ASSERT_FALSE(h.Str("/appeal_deadline").empty()) << h;  // eu_dsa: six months and more
+  Reply sor = Get(keys_.s3, "/v1/statements/" + h.Str("/statement_id"));
+  bool offers_complaint = false;
+  for (const auto& r : sor.At("/redress").as_array())
+    offers_complaint |= std::string_view(r.as_string()).find("Internal complaint (DSA art. 20)") !=
+                        std::string_view::npos;
+  EXPECT_TRUE(offers_complaint) << sor;
+  ASSERT_EQ(Get(keys_.admin, "/v1/sellers/s3/strikes").Items().size(), 1u);
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 1);
+
+  // The seller files an internal complaint against the screening decision.
+  Reply appeal = FileHitAppeal(keys_.s3, hit);
+  ASSERT_EQ(appeal.status, 201) << appeal;
+  std::string aid = appeal.Str("/id");
+  EXPECT_EQ(appeal.Header("location"), "/v1/appeals/" + aid);
+  EXPECT_EQ(appeal.Str("/hit_id"), hit);
+  EXPECT_EQ(appeal.Str("/notice_id"), "");
+  EXPECT_EQ(appeal.Str("/appellant"), "seller");
+  EXPECT_EQ(appeal.Str("/state"), "open");
+  EXPECT_EQ(appeal.Str("/links/screening_hit"), "/v1/screening/hits/" + hit);
+  EXPECT_EQ(Get(keys_.reviewer, "/v1/screening/hits/" + hit).Str("/links/appeal"),
+            "/v1/appeals/" + aid);
+  Reply again = FileHitAppeal(keys_.s3, hit);
+  EXPECT_EQ(again.status, 409) << again;
+  EXPECT_EQ(again.ErrorPointer(), "/hit_id");
+
+  // Tenancy: the seller, the rights holders concerned (and their agent) and
+  // staff see it; other brands and sellers do not.
+  EXPECT_EQ(Get(keys_.s3, "/v1/appeals/" + aid).status, 200);
+  EXPECT_EQ(Get(keys_.acme, "/v1/appeals/" + aid).status, 200);
+  EXPECT_EQ(Get(keys_.agent, "/v1/appeals/" + aid).status, 200);
+  EXPECT_EQ(Get(keys_.reviewer2, "/v1/appeals/" + aid).status, 200);
+  EXPECT_EQ(Get(keys_.rival, "/v1/appeals/" + aid).status, 404);
+  EXPECT_EQ(Get(keys_.s1, "/v1/appeals/" + aid).status, 404);
+  EXPECT_EQ(AppealIds(keys_.s3), std::set<std::string>{aid});
+  EXPECT_EQ(AppealIds(keys_.acme), std::set<std::string>{aid});
+  EXPECT_EQ(AppealIds(keys_.agent), std::set<std::string>{aid});
+  EXPECT_TRUE(AppealIds(keys_.rival).empty());
+  EXPECT_TRUE(AppealIds(keys_.s1).empty());
+  EXPECT_EQ(AppealIds(keys_.reviewer), std::set<std::string>{aid});
+  Reply queue = Get(keys_.reviewer2, "/v1/review/queue?queue=appeals");
+  ASSERT_EQ(queue.Items().size(), 1u) << queue;
+  EXPECT_EQ(queue.Items()[0].at("hit_id"), json::value(hit));
+  EXPECT_TRUE(HasEvent(keys_.acme, "appeal.filed", hit));
+
+  // The reviewer who confirmed the hit may not decide the complaint.
+  Reply same = DecideAppeal(keys_.reviewer, aid, "overturned");
+  EXPECT_EQ(same.status, 409) << same;
+  EXPECT_EQ(same.ProblemType(), "same_reviewer");
+  EXPECT_EQ(Get(keys_.admin, "/v1/appeals/" + aid).Str("/state"), "open");
+  EXPECT_EQ(ListingStatus("e-dryer-1"), "removed");
+
+  Reply decided = DecideAppeal(keys_.reviewer2, aid, "overturned");
+  ASSERT_EQ(decided.status, 200) << decided;
+  EXPECT_EQ(decided.Str("/state"), "overturned");
+  // The listing is published again, the strike voided, the hit overturned,
+  // its text out of the stay-down bank.
+  EXPECT_EQ(ListingStatus("e-dryer-1"), "restored");
+  Reply strikes = Get(keys_.admin, "/v1/sellers/s3/strikes");
+  ASSERT_EQ(strikes.Items().size(), 1u) << strikes;
+  EXPECT_EQ(strikes.Items()[0].at("voided"), true) << strikes;
+  EXPECT_EQ(Get(keys_.reviewer, "/v1/screening/hits/" + hit).Str("/status"), "overturned");
+  EXPECT_EQ(HitIds(keys_.reviewer, "&status=overturned"), std::set<std::string>{hit});
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 0);
+  Reply copy = Push(keys_.shopeu, "e-dryer-2", ScreeningListing("shopeu", "s3", "review"));
+  EXPECT_EQ(ReasonOf(copy.At("/screening"), "stay_down"), nullptr) << copy;
+  // The rules that fired count a false positive, not a confirmation.
+  Reply rules = Get(keys_.admin, "/v1/screening/rules");
+  for (const char* code : {"brand_disguised", "price_below_msrp"}) {
+    const json::object* st = RuleStat(rules, code, "acme");
+    ASSERT_NE(st, nullptr) << code << " " << rules;
+    EXPECT_EQ(st->at("confirmed"), 0) << code;
+    EXPECT_EQ(st->at("dismissed"), 1) << code;
+    EXPECT_EQ(st->at("overturned"), 1) << code;
+    EXPECT_EQ(st->at("false_positive_rate").to_number<double>(), 1.0) << code;
+  }
+  // Statements: the appeal decision and the restoration reach the seller.
+  Reply granted = Get(keys_.s3, "/v1/statements/" + decided.Str("/statement_id"));
+  ASSERT_EQ(granted.status, 200) << granted;
+  EXPECT_EQ(granted.Str("/decision"), "appeal_granted");
+  EXPECT_EQ(granted.Str("/hit_id"), hit);
+  EXPECT_EQ(granted.Str("/appeal_id"), aid);
+  EXPECT_EQ(Get(keys_.acme, "/v1/statements/" + decided.Str("/statement_id")).status, 200);
+  EXPECT_EQ(Get(keys_.rival, "/v1/statements/" + decided.Str("/statement_id")).status, 404);
+  // The seller, the rights holder and the marketplace learn of it.
+  EXPECT_TRUE(HasEvent(keys_.acme, "appeal.decided", hit));
+  EXPECT_TRUE(HasEvent(keys_.s3, "appeal.decided", hit));
+  EXPECT_TRUE(HasEvent(keys_.shopeu, "listing.restored", hit));
+  EXPECT_FALSE(HasEvent(keys_.rival, "appeal.decided", hit));
+  // Decided once.
+  EXPECT_EQ(DecideAppeal(keys_.reviewer2, aid, "upheld").status, 409);
+  EXPECT_EQ(FileHitAppeal(keys_.s3, hit).status, 422);  // overturned: nothing left to contest
+}
+
+TEST_F(ScreeningAppeals, AutoBlockedHitAppealIsDecidedByAnyReviewer) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  Reply first = Push(keys_.shopeu, "e-fake-1", ScreeningListing("shopeu", "s3", "block"));
+  Reply second = Push(keys_.shopeu, "e-fake-2", ScreeningListing("shopeu", "s3", "block"));
+  ASSERT_EQ(first.Str("/status"), "blocked") << first;
+  ASSERT_EQ(second.Str("/status"), "blocked") << second;
+  std::string upheld_hit = first.Str("/screening/hit_id");
+  std::string overturned_hit = second.Str("/screening/hit_id");
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 2);
+
+  // Upheld: nothing changes but the appeal and a statement to the seller.
+  Reply a = FileHitAppeal(keys_.s3, upheld_hit);
+  ASSERT_EQ(a.status, 201) << a;
+  StateCounts before = CountState();
+  Reply upheld = DecideAppeal(keys_.reviewer, a.Str("/id"), "upheld");
+  ASSERT_EQ(upheld.status, 200) << upheld;
+  EXPECT_EQ(upheld.Str("/state"), "upheld");
+  EXPECT_EQ(ListingStatus("e-fake-1"), "blocked");
+  EXPECT_EQ(Get(keys_.reviewer, "/v1/screening/hits/" + upheld_hit).Str("/status"), "auto_blocked");
+  StateCounts after = CountState();
+  EXPECT_EQ(after.statements, before.statements + 1);
+  EXPECT_EQ(after.stay_down, before.stay_down);
+  EXPECT_EQ(after.listings, before.listings);
+  EXPECT_EQ(Get(keys_.s3, "/v1/statements/" + upheld.Str("/statement_id")).Str("/decision"),
+            "appeal_rejected");
+
+  // Overturned: the first decision was automated, so no reviewer took it and
+  // any reviewer decides (DSA art. 20(6)).
+  Reply b = FileHitAppeal(keys_.s3, overturned_hit);
+  ASSERT_EQ(b.status, 201) << b;
+  Reply overturned = DecideAppeal(keys_.reviewer, b.Str("/id"), "overturned");
+  ASSERT_EQ(overturned.status, 200) << overturned;
+  EXPECT_EQ(ListingStatus("e-fake-2"), "restored");
+  EXPECT_EQ(Get(keys_.reviewer, "/v1/screening/hits/" + overturned_hit).Str("/status"),
+            "overturned");
+  EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 1);
+  Reply rules = Get(keys_.admin, "/v1/screening/rules");
+  const json::object* suspicious = RuleStat(rules, "suspicious_term", "");
+  ASSERT_NE(suspicious, nullptr) << rules;
+  EXPECT_EQ(suspicious->at("auto_blocked"), 1) << rules;
+  EXPECT_EQ(suspicious->at("dismissed"), 1) << rules;
+  EXPECT_EQ(suspicious->at("overturned"), 1) << rules;
+  EXPECT_TRUE(Get(keys_.admin, "/v1/sellers/s3/strikes").Items().empty());  // blocks add none
+}
+
+TEST_F(ScreeningAppeals, OnlyTheSellersOwnTakedownsAreAppealableWithinTheWindow) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  std::string confirmed = ConfirmedHit("e-dryer-1", keys_.reviewer);
+  Reply open_push = Push(keys_.shopeu, "e-open-1", ScreeningListing("shopeu", "s3", "review"));
+  std::string open = open_push.Str("/screening/hit_id");
+  ASSERT_FALSE(open.empty()) << open_push;
+  StateCounts unchanged = CountState();
+
+  // Another seller's hit does not exist for the caller.
+  Reply other = FileHitAppeal(keys_.s1, confirmed);
+  EXPECT_EQ(other.status, 422) << other;
+  EXPECT_EQ(other.ErrorPointer(), "/hit_id");
+  EXPECT_EQ(FileHitAppeal(keys_.s1, "hit_missing").ErrorPointer(), "/hit_id");
+  // The rights holder concerned sees the hit but does not appeal it.
+  EXPECT_EQ(FileHitAppeal(keys_.acme, confirmed).status, 409);
+  EXPECT_EQ(FileHitAppeal(keys_.rival, confirmed).status, 422);
+  // A hit still open took nothing down.
+  Reply not_yet = FileHitAppeal(keys_.s3, open);
+  EXPECT_EQ(not_yet.status, 422) << not_yet;
+  EXPECT_EQ(not_yet.ErrorPointer(), "/hit_id");
+  EXPECT_EQ(CountState(), unchanged);
+  // Neither a dismissed hit.
+  ASSERT_EQ(Call("POST", "/v1/screening/hits/" + open + "/dismiss", keys_.reviewer,
+                 json::object{{"reason", "Authorised reseller."}})
+                .status,
+            200);
+  unchanged = CountState();
+  EXPECT_EQ(FileHitAppeal(keys_.s3, open).ErrorPointer(), "/hit_id");
+  // Exactly one of notice_id and hit_id.
+  Reply both = Call("POST", "/v1/appeals", keys_.s3,
+                    json::object{{"hit_id", confirmed},
+                                 {"notice_id", "ntc_x"},
+                                 {"grounds", "Genuine stock from the distributor."}});
+  EXPECT_EQ(both.status, 422) << both;
+  EXPECT_EQ(both.ErrorPointer(), "/hit_id");
+  Reply neither = Call("POST", "/v1/appeals", keys_.s3,
+                       json::object{{"grounds", "Genuine stock from the distributor."}});
+  EXPECT_EQ(neither.status, 422) << neither;
+  EXPECT_EQ(neither.ErrorPointer(), "/notice_id");
+  EXPECT_EQ(CountState(), unchanged);
+
+  // The China regime has no internal complaint (as for notices).
+  Reply cn = Push(keys_.taobao, "t-dryer-1", ScreeningListing("taobao", "s1", "review"));
+  std::string cn_hit = cn.Str("/screening/hit_id");
+  ASSERT_EQ(Call("POST", "/v1/screening/hits/" + cn_hit + "/confirm", keys_.reviewer).status, 200);
+  EXPECT_EQ(FileHitAppeal(keys_.s1, cn_hit).status, 409);
+
+  // The window (DSA art. 20(1): at least six months) closes as for notices.
+  Reply h = Get(keys_.reviewer, "/v1/screening/hits/" + confirmed);
+  Timestamp deadline = T(h.Str("/appeal_deadline"));
+  EXPECT_GE(deadline - T(h.Str("/decided_at")), days(184)) << h;
+  clock_.Set(deadline + std::chrono::seconds(1));
+  Reply late = FileHitAppeal(keys_.s3, confirmed);
+  EXPECT_EQ(late.status, 409) << late;
+  EXPECT_NE(late.Detail().find("window closed"), std::string::npos) << late;
+  EXPECT_EQ(ListingStatus("e-dryer-1"), "removed");
 }
 
 // A restart loads the compiled database from the on-disk cache instead of

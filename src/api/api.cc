@@ -624,21 +624,21 @@ void Api::Register() {
   Add("POST", "/v1/appeals", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
     ASSIGN_OR_RETURN(auto a, s_.notices.FileAppeal(p, body));
-    return Created(View(a), "/v1/appeals/" + a.id);
+    return Created(View(a, p), "/v1/appeals/" + a.id);
   });
   Add("GET", "/v1/appeals", [this, max_page](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto page, Paging(req, max_page));
     ASSIGN_OR_RETURN(auto out, s_.notices.ListAppeals(p, Query(req, "state"), page));
-    return Response::Json(200, PageJson(out, [](const auto& v) { return View(v); }));
+    return Response::Json(200, PageJson(out, [&p](const auto& v) { return View(v, p); }));
   });
   Add("GET", "/v1/appeals/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto a, s_.notices.GetAppeal(p, Param(req, "id")));
-    return Response::Json(200, View(a));
+    return Response::Json(200, View(a, p));
   });
   Add("POST", "/v1/appeals/{id}/decision", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
     ASSIGN_OR_RETURN(auto a, s_.notices.DecideAppeal(p, Param(req, "id"), body));
-    return Response::Json(200, View(a));
+    return Response::Json(200, View(a, p));
   });
 
   // ------------------------------------------------------------ screening

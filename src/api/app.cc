@@ -45,6 +45,7 @@ Result<std::unique_ptr<App>> App::Open(const service::Config& config, const Cloc
   RETURN_IF_ERROR(app->screening_->Open());
   app->marketplace_->SetScreener(app->screening_.get());
   app->notices_->SetTakedownObserver(app->screening_.get());
+  app->notices_->SetScreeningTakedowns(app->screening_.get());
   service::ScreeningService* screening = app->screening_.get();
   app->ctx_->SetProtectionListener([screening] { screening->MarkDirty(); });
   int timeout_ms = config.webhook_timeout_ms;

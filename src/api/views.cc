@@ -132,8 +132,27 @@ json::object View(const domain::ScreeningHit& h, const service::Principal& viewe
   json::object links{{"self", "/v1/screening/hits/" + h.id},
                      {"listing", "/v1/listings/" + h.listing_id}};
   if (!h.statement_id.empty()) links["statement"] = "/v1/statements/" + h.statement_id;
+  if (!h.appeal_id.empty()) links["appeal"] = "/v1/appeals/" + h.appeal_id;
   if (std::string original = SourceLink(h.stay_down_source); !original.empty())
     links["original_decision"] = original;
+  o["links"] = std::move(links);
+  return o;
+}
+
+json::object View(const domain::Appeal& a, const service::Principal& viewer) {
+  json::object o = domain::ToJson(a);
+  if (viewer.IsRightsHolderSide()) {
+    const std::vector<std::string>& mine =
+        viewer.role == domain::Role::kAgent ? viewer.principal_org_ids : viewer.visible_org_ids;
+    json::array holders;
+    for (const auto& id : a.rights_holder_ids)
+      if (std::find(mine.begin(), mine.end(), id) != mine.end()) holders.emplace_back(id);
+    o["rights_holder_ids"] = std::move(holders);
+  }
+  json::object links{{"self", "/v1/appeals/" + a.id}};
+  if (!a.notice_id.empty()) links["notice"] = "/v1/notices/" + a.notice_id;
+  if (!a.hit_id.empty()) links["screening_hit"] = "/v1/screening/hits/" + a.hit_id;
+  if (!a.statement_id.empty()) links["statement"] = "/v1/statements/" + a.statement_id;
   o["links"] = std::move(links);
   return o;
 }

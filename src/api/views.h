@@ -29,7 +29,11 @@ json::object View(const domain::Listing& l, const service::Principal& viewer);
 // A rights holder or agent sees the reasons concerning the rights holders it
 // may see, not another brand's; only staff see who decided.
 json::object View(const domain::ScreeningHit& h, const service::Principal& viewer);
-// With the reviewed count and the false-positive rate (dismissed / reviewed).
+// An appeal with links to what it contests; a rights holder or agent sees,
+// of the rights holders concerned by a screening hit, only those it may see.
+json::object View(const domain::Appeal& a, const service::Principal& viewer);
+// With the reviewed count and the false-positive rate (dismissed / reviewed;
+// takedowns overturned on appeal count as dismissed).
 json::object View(const domain::ScreeningRuleStat& s);
 json::object View(const service::ScreeningStatus& s);
 

@@ -81,11 +81,12 @@ constexpr std::array<std::pair<DeliveryState, std::string_view>, 3> kDeliverySta
     {DeliveryState::kDelivered, "delivered"},
     {DeliveryState::kFailed, "failed"},
 }};
-constexpr std::array<std::pair<HitStatus, std::string_view>, 4> kHitStatuses{{
+constexpr std::array<std::pair<HitStatus, std::string_view>, 5> kHitStatuses{{
     {HitStatus::kOpen, "open"},
     {HitStatus::kConfirmed, "confirmed"},
     {HitStatus::kDismissed, "dismissed"},
     {HitStatus::kAutoBlocked, "auto_blocked"},
+    {HitStatus::kOverturned, "overturned"},
 }};
 constexpr std::array<std::pair<JobState, std::string_view>, 4> kJobStates{{
     {JobState::kQueued, "queued"},
@@ -686,10 +687,13 @@ json::object ToJson(const Appeal& v) {
   json::object o;
   o["id"] = v.id;
   o["notice_id"] = v.notice_id;
+  o["hit_id"] = v.hit_id;
   o["marketplace_id"] = v.marketplace_id;
   o["appellant"] = v.appellant;
   o["seller_id"] = v.seller_id;
   o["complainant_org_id"] = v.complainant_org_id;
+  o["principal_org_id"] = v.principal_org_id;
+  o["rights_holder_ids"] = ToJsonArray(v.rights_holder_ids);
   o["filed_by"] = v.filed_by;
   o["grounds"] = v.grounds;
   o["evidence"] = ToJsonArray(v.evidence);
@@ -704,10 +708,13 @@ json::object ToJson(const Appeal& v) {
 void FromJson(const json::object& o, Appeal& v) {
   v.id = GetString(o, "id");
   v.notice_id = GetString(o, "notice_id");
+  v.hit_id = GetString(o, "hit_id");
   v.marketplace_id = GetString(o, "marketplace_id");
   v.appellant = GetString(o, "appellant");
   v.seller_id = GetString(o, "seller_id");
   v.complainant_org_id = GetString(o, "complainant_org_id");
+  v.principal_org_id = GetString(o, "principal_org_id");
+  v.rights_holder_ids = GetStrings(o, "rights_holder_ids");
   v.filed_by = GetString(o, "filed_by");
   v.grounds = GetString(o, "grounds");
   v.evidence = GetStrings(o, "evidence");
@@ -913,6 +920,8 @@ json::object ToJson(const ScreeningHit& v) {
   o["statement_id"] = v.statement_id;
   o["strike_id"] = v.strike_id;
   o["stay_down_id"] = v.stay_down_id;
+  PutTime(o, "appeal_deadline", v.appeal_deadline);
+  o["appeal_id"] = v.appeal_id;
   PutTime(o, "created_at", v.created_at);
   PutTime(o, "updated_at", v.updated_at);
   return o;
@@ -937,6 +946,8 @@ void FromJson(const json::object& o, ScreeningHit& v) {
   v.statement_id = GetString(o, "statement_id");
   v.strike_id = GetString(o, "strike_id");
   v.stay_down_id = GetString(o, "stay_down_id");
+  v.appeal_deadline = GetOptTime(o, "appeal_deadline");
+  v.appeal_id = GetString(o, "appeal_id");
   v.created_at = GetTime(o, "created_at");
   v.updated_at = GetTime(o, "updated_at");
 }
@@ -971,6 +982,7 @@ json::object ToJson(const ScreeningRuleStat& v) {
   o["confirmed"] = v.confirmed;
   o["dismissed"] = v.dismissed;
   o["auto_blocked"] = v.auto_blocked;
+  o["overturned"] = v.overturned;
   PutTime(o, "updated_at", v.updated_at);
   return o;
 }
@@ -980,6 +992,7 @@ void FromJson(const json::object& o, ScreeningRuleStat& v) {
   v.confirmed = GetInt(o, "confirmed");
   v.dismissed = GetInt(o, "dismissed");
   v.auto_blocked = GetInt(o, "auto_blocked");
+  v.overturned = GetInt(o, "overturned");
   v.updated_at = GetTime(o, "updated_at");
 }
 

@@ -368,14 +368,22 @@ struct CounterNotice {
 enum class AppealState { kOpen, kUpheld, kOverturned };
 std::string_view Name(AppealState s);
 
-// An internal complaint (DSA art. 20) against a decision on a notice.
+// An internal complaint (DSA art. 20) against a decision on a notice, or
+// against an own-initiative takedown by proactive screening (a screening hit
+// confirmed by a reviewer or blocked automatically). Exactly one of
+// notice_id and hit_id is set.
 struct Appeal {
   std::string id;
   std::string notice_id;
+  std::string hit_id;
   std::string marketplace_id;
   std::string appellant;       // "seller" or "complainant"
   std::string seller_id;       // the seller concerned
-  std::string complainant_org_id;
+  std::string complainant_org_id;  // notice appeals: the notifier
+  std::string principal_org_id;    // notice appeals: the rights holder relied on
+  // Hit appeals: the rights holders whose rules fired (the hit's
+  // rights_holder_ids; each of them sees the appeal).
+  std::vector<std::string> rights_holder_ids;
   std::string filed_by;
   std::string grounds;
   std::vector<std::string> evidence;
@@ -402,8 +410,9 @@ struct Strike {
 
 // A listing that proactive screening flagged: a `review` verdict waiting in
 // the reviewer's queue (open → confirmed | dismissed), or a `block` verdict
-// acted on at once (auto_blocked).
-enum class HitStatus { kOpen, kConfirmed, kDismissed, kAutoBlocked };
+// acted on at once (auto_blocked). A takedown (confirmed, auto_blocked) that
+// an internal complaint reverses (DSA art. 20(4)) becomes overturned.
+enum class HitStatus { kOpen, kConfirmed, kDismissed, kAutoBlocked, kOverturned };
 std::string_view Name(HitStatus s);
 std::optional<HitStatus> ParseHitStatus(std::string_view s);
 
@@ -427,6 +436,11 @@ struct ScreeningHit {
   std::string statement_id;   // the statement of reasons of the takedown
   std::string strike_id;
   std::string stay_down_id;  // the bank entry the takedown added
+  // The end of the seller's internal-complaint window (DSA art. 20(1)), set
+  // by the takedown from the marketplace's regime; absent when the regime has
+  // no appeal or no limit, and on hits taken down before it was recorded.
+  std::optional<Timestamp> appeal_deadline;
+  std::string appeal_id;  // the latest internal complaint against the takedown
   Timestamp created_at{};
   Timestamp updated_at{};
 };
@@ -445,13 +459,16 @@ struct StayDownEntry {
 
 // How reviewers decided the hits a rule fired on: per reason code and rights
 // holder (empty for platform rules), counted when a hit is confirmed,
-// dismissed (a false positive) or blocked automatically.
+// dismissed (a false positive) or blocked automatically. A takedown that an
+// internal complaint overturns moves from confirmed (or auto_blocked) to
+// dismissed, and is also counted in `overturned`.
 struct ScreeningRuleStat {
   std::string code;
   std::string rights_holder_id;
   int64_t confirmed = 0;
   int64_t dismissed = 0;
   int64_t auto_blocked = 0;
+  int64_t overturned = 0;  // of `dismissed`: false positives found on appeal
   Timestamp updated_at{};
 };
 // "code|rights_holder": the id of the statistics row of a rule.

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/ids.h"
@@ -48,6 +50,13 @@ std::string Truncate(const std::string& s, size_t n) {
   size_t cut = n;
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
   return s.substr(0, cut) + "…";
+}
+
+// Whether any of `mine` is among `theirs` (organisation ids).
+bool AnyOf(const std::vector<std::string>& mine, const std::vector<std::string>& theirs) {
+  for (const auto& o : mine)
+    if (std::find(theirs.begin(), theirs.end(), o) != theirs.end()) return true;
+  return false;
 }
 
 bool HasRegime(const domain::Regime& r, std::string_view id) {
@@ -1084,6 +1093,11 @@ Result<domain::StatementOfReasons> NoticeService::GetStatement(const Principal& 
     else if (!s.notice_id.empty()) {
       ASSIGN_OR_RETURN(Notice n, tx.notices().Get(s.notice_id));
       allowed = CanSee(p, n);
+    } else if (!s.hit_id.empty() && p.IsRightsHolderSide()) {
+      // Own-initiative decisions on a hit: the rights holders concerned.
+      ASSIGN_OR_RETURN(auto hit, tx.screening_hits().Find(s.hit_id));
+      allowed = hit && AnyOf(p.role == Role::kAgent ? p.principal_org_ids : p.visible_org_ids,
+                             hit->rights_holder_ids);
     }
     return Status::Ok();
   }));
@@ -1287,68 +1301,182 @@ Result<CounterNotice> NoticeService::ReportLegalAction(const Principal& p, const
 
 // ------------------------------------------------------------------ appeals
 
-static bool CanSeeAppeal(const Principal& p, const domain::Appeal& a, const Notice& n) {
+namespace {
+
+// The rule of GetAppeal. `n` is the appealed notice (null for a hit appeal).
+bool CanSeeAppeal(const Principal& p, const domain::Appeal& a, const Notice* n) {
   if (p.IsStaff()) return true;
-  if (p.role == Role::kSeller) return a.seller_id == p.seller_id && n.marketplace_id == p.marketplace_id;
-  if (p.IsRightsHolderSide()) return NoticeService::CanSee(p, n);
-  return false;
+  if (p.role == Role::kSeller)
+    return a.seller_id == p.seller_id && a.marketplace_id == p.marketplace_id;
+  if (!p.IsRightsHolderSide()) return false;
+  if (n) return NoticeService::CanSee(p, *n);
+  // A hit appeal: the rights holders concerned by the hit, as for the hit
+  // itself (ScreeningService::CanSee).
+  return AnyOf(p.role == Role::kAgent ? p.principal_org_ids : p.visible_org_ids,
+               a.rights_holder_ids);
 }
+
+// The org_tokens (storage/schema.h) that the rights-holder side's CanSeeAppeal
+// accepts: a rights holder sees notices it complained about or that rely on
+// the rights of an organisation it sees, and hits concerning those; an agent
+// the notices its agency filed and the hits concerning its principals.
+std::vector<Value> AppealTokensFor(const Principal& p) {
+  std::vector<Value> t;
+  if (p.role == Role::kAgent) {
+    t.emplace_back("c:" + p.org_id);
+    for (const auto& o : p.principal_org_ids) t.emplace_back("h:" + o);
+    return t;
+  }
+  for (const auto& o : p.visible_org_ids) {
+    t.emplace_back("c:" + o);
+    t.emplace_back("p:" + o);
+    t.emplace_back("h:" + o);
+  }
+  return t;
+}
+
+bool IsHitTakedown(domain::HitStatus s) {
+  return s == domain::HitStatus::kConfirmed || s == domain::HitStatus::kAutoBlocked;
+}
+
+}  // namespace
 
 Result<domain::Appeal> NoticeService::FileAppeal(const Principal& p, const json::value& body) {
   FieldReader r(body);
-  r.RejectUnknown({"notice_id", "grounds", "evidence"});
-  std::string notice_id = r.String("notice_id");
+  r.RejectUnknown({"notice_id", "hit_id", "grounds", "evidence"});
+  std::optional<std::string> notice_id = r.OptString("notice_id", {.min_len = 1, .max_len = 128});
+  std::optional<std::string> hit_id = r.OptString("hit_id", {.min_len = 1, .max_len = 128});
+  if (notice_id && hit_id)
+    r.Fail("hit_id", "give notice_id (a notice) or hit_id (a screening decision), not both");
+  else if (!notice_id && !hit_id)
+    r.Fail("notice_id", "required: the notice appealed, or hit_id for a screening decision");
   std::string grounds = r.String("grounds", {.min_len = 10, .max_len = 20000});
   std::vector<std::string> evidence = r.StringArray("evidence", false, 100);
   RETURN_IF_ERROR(r.status());
   domain::Appeal a;
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.notices().Find(notice_id));
-    if (!found || !CanSee(p, *found)) return InvalidArgument("no notice " + notice_id, "/notice_id");
-    Notice n = *found;
-    ASSIGN_OR_RETURN(domain::Regime regime, ctx_.RegimeFor(tx, n.marketplace_id));
-    if (!regime.appeal)
-      return FailedPrecondition("the marketplace's regime has no internal complaint procedure");
-    std::string appellant;
-    if (p.role == Role::kSeller && domain::IsTakenDown(n.state)) appellant = "seller";
-    else if (p.IsRightsHolderSide() && n.state == NoticeState::kRejected) appellant = "complainant";
-    else
-      return FailedPrecondition("an appeal lies against a takedown (by the seller) or a rejection "
-                                "(by the complainant); notice " + notice_id + " is " +
-                                std::string(domain::Name(n.state)));
     Timestamp now = ctx_.Now();
-    if (n.appeal_deadline && *n.appeal_deadline < now)
-      return FailedPrecondition("the appeal window closed at " + FormatTime(*n.appeal_deadline));
-    ASSIGN_OR_RETURN(auto open, tx.appeals().Count(Filter().Eq("notice_id", notice_id).Eq(
-                                    "state", std::string("open"))));
-    if (open > 0) return AlreadyExists("an appeal on notice " + notice_id + " is already open", "/notice_id");
     a.filed_at = now;
     a.id = NewId("apl", now);
-    a.notice_id = notice_id;
-    a.marketplace_id = n.marketplace_id;
-    a.appellant = appellant;
-    a.seller_id = n.seller_id;
-    a.complainant_org_id = n.complainant_org_id;
     a.filed_by = p.user_id;
     a.grounds = grounds;
     a.evidence = evidence;
-    RETURN_IF_ERROR(tx.appeals().Insert(a));
-    AddTimeline(n, p.user_id, "appeal_filed", appellant + ": " + Truncate(grounds, 300));
-    RETURN_IF_ERROR(tx.notices().Update(n));
-    RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "appeal.filed", "appeal", a.id,
-                                {{"notice_id", notice_id}, {"appellant", appellant}}));
-    return EmitNotice(tx, n, "appeal.filed", {{"appeal_id", a.id}, {"appellant", appellant}});
+    if (notice_id) return FileNoticeAppealInTx(tx, p, *notice_id, a);
+    return FileHitAppealInTx(tx, p, *hit_id, a);
   }));
   return a;
+}
+
+Status NoticeService::FileNoticeAppealInTx(Tx& tx, const Principal& p, const std::string& notice_id,
+                                           domain::Appeal& a) {
+  ASSIGN_OR_RETURN(auto found, tx.notices().Find(notice_id));
+  if (!found || !CanSee(p, *found)) return InvalidArgument("no notice " + notice_id, "/notice_id");
+  Notice n = *found;
+  ASSIGN_OR_RETURN(domain::Regime regime, ctx_.RegimeFor(tx, n.marketplace_id));
+  if (!regime.appeal)
+    return FailedPrecondition("the marketplace's regime has no internal complaint procedure");
+  std::string appellant;
+  if (p.role == Role::kSeller && domain::IsTakenDown(n.state))
+    appellant = "seller";
+  else if (p.IsRightsHolderSide() && n.state == NoticeState::kRejected)
+    appellant = "complainant";
+  else
+    return FailedPrecondition(
+        "an appeal lies against a takedown (by the seller) or a rejection "
+        "(by the complainant); notice " +
+        notice_id + " is " + std::string(domain::Name(n.state)));
+  if (n.appeal_deadline && *n.appeal_deadline < a.filed_at)
+    return FailedPrecondition("the appeal window closed at " + FormatTime(*n.appeal_deadline));
+  ASSIGN_OR_RETURN(
+      auto open,
+      tx.appeals().Count(Filter().Eq("notice_id", notice_id).Eq("state", std::string("open"))));
+  if (open > 0)
+    return AlreadyExists("an appeal on notice " + notice_id + " is already open", "/notice_id");
+  a.notice_id = notice_id;
+  a.marketplace_id = n.marketplace_id;
+  a.appellant = appellant;
+  a.seller_id = n.seller_id;
+  a.complainant_org_id = n.complainant_org_id;
+  a.principal_org_id = n.principal_org_id;
+  RETURN_IF_ERROR(tx.appeals().Insert(a));
+  AddTimeline(n, p.user_id, "appeal_filed", appellant + ": " + Truncate(a.grounds, 300));
+  RETURN_IF_ERROR(tx.notices().Update(n));
+  RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "appeal.filed", "appeal", a.id,
+                              {{"notice_id", notice_id}, {"appellant", appellant}}));
+  return EmitNotice(tx, n, "appeal.filed", {{"appeal_id", a.id}, {"appellant", appellant}});
+}
+
+// A seller contests an own-initiative takedown by proactive screening. The
+// statement of reasons of the takedown offered this (DSA art. 17(3)(f),
+// 20(1)); the window is the regime's, counted from the takedown.
+Status NoticeService::FileHitAppealInTx(Tx& tx, const Principal& p, const std::string& hit_id,
+                                        domain::Appeal& a) {
+  ASSIGN_OR_RETURN(auto found, tx.screening_hits().Find(hit_id));
+  const bool own = found && p.role == Role::kSeller && found->seller_id == p.seller_id &&
+                   found->marketplace_id == p.marketplace_id;
+  if (!own) {
+    // Whoever else sees the hit is told why not; to anyone else it does not exist.
+    bool sees =
+        found && (p.IsStaff() ||
+                  (p.role == Role::kMarketplace && found->marketplace_id == p.marketplace_id) ||
+                  (p.IsRightsHolderSide() &&
+                   AnyOf(p.role == Role::kAgent ? p.principal_org_ids : p.visible_org_ids,
+                         found->rights_holder_ids)));
+    if (!sees || p.role == Role::kSeller)
+      return InvalidArgument("no screening hit " + hit_id + " on your listings", "/hit_id");
+    return FailedPrecondition("the seller of the listing appeals a screening decision", "/hit_id");
+  }
+  domain::ScreeningHit hit = *found;
+  if (!IsHitTakedown(hit.status))
+    return InvalidArgument("screening hit " + hit_id + " is " +
+                               std::string(domain::Name(hit.status)) +
+                               "; an appeal lies against a hit that took the listing down "
+                               "(confirmed or auto_blocked)",
+                           "/hit_id");
+  if (!screening_takedowns_) return Unavailable("proactive screening is not running");
+  ASSIGN_OR_RETURN(domain::Regime regime, ctx_.RegimeFor(tx, hit.marketplace_id));
+  if (!regime.appeal)
+    return FailedPrecondition("the marketplace's regime has no internal complaint procedure");
+  std::optional<Timestamp> deadline = hit.appeal_deadline;
+  if (!deadline && hit.decided_at) deadline = domain::AppealDeadline(regime, *hit.decided_at);
+  if (deadline && *deadline < a.filed_at)
+    return FailedPrecondition("the appeal window closed at " + FormatTime(*deadline));
+  ASSIGN_OR_RETURN(auto open, tx.appeals().Count(
+                                  Filter().Eq("hit_id", hit_id).Eq("state", std::string("open"))));
+  if (open > 0)
+    return AlreadyExists("an appeal on screening hit " + hit_id + " is already open", "/hit_id");
+  a.hit_id = hit_id;
+  a.marketplace_id = hit.marketplace_id;
+  a.appellant = "seller";
+  a.seller_id = hit.seller_id;
+  a.rights_holder_ids = hit.rights_holder_ids;
+  RETURN_IF_ERROR(tx.appeals().Insert(a));
+  hit.appeal_id = a.id;
+  hit.updated_at = a.filed_at;
+  RETURN_IF_ERROR(tx.screening_hits().Update(hit));
+  RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "appeal.filed", "appeal", a.id,
+                              {{"hit_id", hit_id}, {"appellant", a.appellant}}));
+  return ctx_.Emit(tx, MakeEvent("appeal.filed", a.filed_at, hit.marketplace_id,
+                                 hit.rights_holder_ids, hit.seller_id, hit.id,
+                                 {{"appeal_id", a.id},
+                                  {"appellant", a.appellant},
+                                  {"hit_id", hit.id},
+                                  {"listing_id", hit.listing_id}}));
 }
 
 Result<domain::Appeal> NoticeService::GetAppeal(const Principal& p, const std::string& id) {
   domain::Appeal a;
   bool allowed = false;
   RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(a, tx.appeals().Get(id));
+    ASSIGN_OR_RETURN(auto found, tx.appeals().Find(id));
+    if (!found) return Status::Ok();
+    a = std::move(*found);
+    if (a.notice_id.empty()) {
+      allowed = CanSeeAppeal(p, a, nullptr);
+      return Status::Ok();
+    }
     ASSIGN_OR_RETURN(Notice n, tx.notices().Get(a.notice_id));
-    allowed = CanSeeAppeal(p, a, n);
+    allowed = CanSeeAppeal(p, a, &n);
     return Status::Ok();
   }));
   if (!allowed) return NotFound("appeal " + id + " not found");
@@ -1359,9 +1487,12 @@ Result<storage::Page<domain::Appeal>> NoticeService::ListAppeals(const Principal
                                                                  const std::string& state,
                                                                  const storage::PageRequest& page) {
   Filter f;
-  if (p.role == Role::kSeller) f.Eq("seller_id", p.seller_id).Eq("marketplace_id", p.marketplace_id);
-  else if (p.IsRightsHolderSide()) f.Eq("complainant_org_id", p.org_id);
-  else if (!p.IsStaff()) return PermissionDenied("appeals are listed for staff, sellers and complainants");
+  if (p.role == Role::kSeller)
+    f.Eq("seller_id", p.seller_id).Eq("marketplace_id", p.marketplace_id);
+  else if (p.IsRightsHolderSide())
+    f.HasToken("org_tokens", AppealTokensFor(p));
+  else if (!p.IsStaff())
+    return PermissionDenied("appeals are listed for staff, sellers and the rights-holder side");
   if (!state.empty()) {
     if (state != "open" && state != "upheld" && state != "overturned")
       return InvalidArgument("state must be open, upheld or overturned", "state");
@@ -1388,55 +1519,116 @@ Result<domain::Appeal> NoticeService::DecideAppeal(const Principal& p, const std
     ASSIGN_OR_RETURN(a, tx.appeals().Get(id));
     if (a.state != domain::AppealState::kOpen)
       return FailedPrecondition("appeal " + id + " is already decided");
-    ASSIGN_OR_RETURN(Notice n, tx.notices().Get(a.notice_id));
-    // DSA art. 20(4)–(6): decided by a person, not solely by automated means;
-    // we require a different person from the one who took the decision.
-    if (n.decided_by == p.user_id)
-      return FailedPrecondition("another reviewer must decide an appeal against your own decision")
-          .WithReason("same_reviewer");
-    Timestamp now = ctx_.Now();
     a.state = outcome == "upheld" ? domain::AppealState::kUpheld : domain::AppealState::kOverturned;
     a.decided_by = p.user_id;
-    a.decided_at = now;
+    a.decided_at = ctx_.Now();
     a.decision_reasons = reasons;
-    if (outcome == "overturned") {
-      if (a.appellant == "seller") {
-        RETURN_IF_ERROR(RestoreInTx(tx, p.user_id, n,
-                                    "Internal complaint " + id + " upheld the seller: " + reasons, id));
-      } else {
-        n.state = NoticeState::kInReview;
-        RETURN_IF_ERROR(AcceptInTx(tx, p.user_id, n,
-                                   "Internal complaint " + id + " by the complainant: " + reasons,
-                                   false));
-      }
-    } else {
-      AddTimeline(n, p.user_id, "appeal_rejected", reasons);
-      RETURN_IF_ERROR(tx.notices().Update(n));
-    }
-    domain::StatementOfReasons s;
-    s.marketplace_id = a.marketplace_id;
-    s.notice_id = n.id;
-    s.appeal_id = id;
-    s.listing_id = n.listing_id;
-    s.seller_id = n.seller_id;
-    s.decision = outcome == "upheld" ? "appeal_rejected" : "appeal_granted";
-    s.restriction = outcome == "upheld" ? "The original decision stands."
-                                        : "The original decision is reversed.";
-    s.facts = "Internal complaint " + id + " by the " + a.appellant + " was decided by a person: " + reasons;
-    ASSIGN_OR_RETURN(Marketplace am, tx.marketplaces().Get(a.marketplace_id));
-    s.territorial_scope = "All territories served by " + am.name;
-    if (auto regime = ctx_.RegimeFor(am); regime.ok()) s.legal_ground = regime->legal_basis;
-    s.terms_ground = "Marketplace terms: listings must not infringe intellectual property rights.";
-    s.decided_by = p.user_id;
-    s.redress = {"Out-of-court dispute settlement before a certified body (DSA art. 21).",
-                 "Judicial redress before the competent courts."};
-    ASSIGN_OR_RETURN(s, WriteStatement(tx, s));
-    a.statement_id = s.id;
-    RETURN_IF_ERROR(tx.appeals().Update(a));
-    RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "appeal.decided", "appeal", id, {{"outcome", outcome}}));
-    return EmitNotice(tx, n, "appeal.decided", {{"appeal_id", id}, {"outcome", outcome}});
+    if (a.hit_id.empty()) return DecideNoticeAppealInTx(tx, p, a, outcome, reasons);
+    return DecideHitAppealInTx(tx, p, a, outcome, reasons);
   }));
   return a;
+}
+
+namespace {
+
+// The statement of reasons of an appeal decision (DSA art. 20(5)).
+domain::StatementOfReasons AppealStatement(const domain::Appeal& a, const Marketplace& m,
+                                           const Result<domain::Regime>& regime,
+                                           const std::string& listing_id,
+                                           const std::string& outcome, const std::string& reasons,
+                                           const std::string& decided_by) {
+  domain::StatementOfReasons s;
+  s.marketplace_id = a.marketplace_id;
+  s.notice_id = a.notice_id;
+  s.hit_id = a.hit_id;
+  s.notice_based = !a.notice_id.empty();
+  s.appeal_id = a.id;
+  s.listing_id = listing_id;
+  s.seller_id = a.seller_id;
+  s.decision = outcome == "upheld" ? "appeal_rejected" : "appeal_granted";
+  s.restriction =
+      outcome == "upheld" ? "The original decision stands." : "The original decision is reversed.";
+  s.facts = "Internal complaint " + a.id + " by the " + a.appellant +
+            " was decided by a person: " + reasons;
+  s.territorial_scope = "All territories served by " + m.name;
+  if (regime.ok()) s.legal_ground = regime->legal_basis;
+  s.terms_ground = "Marketplace terms: listings must not infringe intellectual property rights.";
+  s.decided_by = decided_by;
+  s.redress = {"Out-of-court dispute settlement before a certified body (DSA art. 21).",
+               "Judicial redress before the competent courts."};
+  return s;
+}
+
+}  // namespace
+
+Status NoticeService::DecideNoticeAppealInTx(Tx& tx, const Principal& p, domain::Appeal& a,
+                                             const std::string& outcome,
+                                             const std::string& reasons) {
+  const std::string& id = a.id;
+  ASSIGN_OR_RETURN(Notice n, tx.notices().Get(a.notice_id));
+  // DSA art. 20(4)–(6): decided by a person, not solely by automated means;
+  // we require a different person from the one who took the decision.
+  if (n.decided_by == p.user_id)
+    return FailedPrecondition("another reviewer must decide an appeal against your own decision")
+        .WithReason("same_reviewer");
+  if (outcome == "overturned") {
+    if (a.appellant == "seller") {
+      RETURN_IF_ERROR(RestoreInTx(
+          tx, p.user_id, n, "Internal complaint " + id + " upheld the seller: " + reasons, id));
+    } else {
+      n.state = NoticeState::kInReview;
+      RETURN_IF_ERROR(AcceptInTx(
+          tx, p.user_id, n, "Internal complaint " + id + " by the complainant: " + reasons, false));
+    }
+  } else {
+    AddTimeline(n, p.user_id, "appeal_rejected", reasons);
+    RETURN_IF_ERROR(tx.notices().Update(n));
+  }
+  ASSIGN_OR_RETURN(Marketplace am, tx.marketplaces().Get(a.marketplace_id));
+  ASSIGN_OR_RETURN(domain::StatementOfReasons s,
+                   WriteStatement(tx, AppealStatement(a, am, ctx_.RegimeFor(am), n.listing_id,
+                                                      outcome, reasons, p.user_id)));
+  a.statement_id = s.id;
+  RETURN_IF_ERROR(tx.appeals().Update(a));
+  RETURN_IF_ERROR(
+      ctx_.Record(tx, p.Actor(), "appeal.decided", "appeal", id, {{"outcome", outcome}}));
+  return EmitNotice(tx, n, "appeal.decided", {{"appeal_id", id}, {"outcome", outcome}});
+}
+
+Status NoticeService::DecideHitAppealInTx(Tx& tx, const Principal& p, domain::Appeal& a,
+                                          const std::string& outcome, const std::string& reasons) {
+  const std::string& id = a.id;
+  ASSIGN_OR_RETURN(domain::ScreeningHit hit, tx.screening_hits().Get(a.hit_id));
+  // DSA art. 20(4)–(6): a person who did not take the decision. A block was
+  // decided by no person ("system"), so any reviewer may decide its appeal.
+  if (hit.decided_by == p.user_id)
+    return FailedPrecondition("another reviewer must decide an appeal against your own decision")
+        .WithReason("same_reviewer");
+  if (!IsHitTakedown(hit.status))
+    return FailedPrecondition("screening hit " + hit.id + " is " +
+                              std::string(domain::Name(hit.status)) +
+                              "; nothing is left to decide");
+  if (outcome == "overturned") {
+    if (!screening_takedowns_) return Unavailable("proactive screening is not running");
+    RETURN_IF_ERROR(screening_takedowns_->OverturnInTx(
+        tx, p.user_id, hit, id, "Internal complaint " + id + " upheld the seller: " + reasons));
+  }
+  ASSIGN_OR_RETURN(Marketplace am, tx.marketplaces().Get(a.marketplace_id));
+  ASSIGN_OR_RETURN(domain::StatementOfReasons s,
+                   WriteStatement(tx, AppealStatement(a, am, ctx_.RegimeFor(am), hit.listing_id,
+                                                      outcome, reasons, p.user_id)));
+  a.statement_id = s.id;
+  RETURN_IF_ERROR(tx.appeals().Update(a));
+  RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "appeal.decided", "appeal", id,
+                              {{"outcome", outcome}, {"hit_id", hit.id}}));
+  return ctx_.Emit(tx, MakeEvent("appeal.decided", ctx_.Now(), hit.marketplace_id,
+                                 hit.rights_holder_ids, hit.seller_id, hit.id,
+                                 {{"appeal_id", id},
+                                  {"outcome", outcome},
+                                  {"hit_id", hit.id},
+                                  {"hit_status", domain::Name(hit.status)},
+                                  {"listing_id", hit.listing_id},
+                                  {"statement_id", s.id}}));
 }
 
 // ------------------------------------------------------------------ programme

@@ -45,6 +45,22 @@ class TakedownObserver {
   virtual Status OnReversalInTx(storage::Tx& tx, const std::string& source) = 0;
 };
 
+// Own-initiative takedowns by proactive screening, as far as an internal
+// complaint against one reaches (service/screening.h implements this).
+class ScreeningTakedowns {
+ public:
+  virtual ~ScreeningTakedowns() = default;
+  // Internal complaint `appeal_id` succeeded against the takedown of `hit`
+  // (confirmed or auto_blocked; DSA art. 20(4)): restores the listing when
+  // that takedown still keeps it offline and the seller is not suspended,
+  // voids the hit's strike, marks the hit overturned, takes its text out of
+  // the stay-down bank, counts a false positive for each rule that fired and
+  // sends the seller a statement of restoration. `why` is the statement's
+  // facts. Runs inside the appeal decision's transaction; updates `hit`.
+  virtual Status OverturnInTx(storage::Tx& tx, const std::string& actor, domain::ScreeningHit& hit,
+                              const std::string& appeal_id, const std::string& why) = 0;
+};
+
 struct NoticeFilter {
   std::string state;
   std::string listing_id;
@@ -98,10 +114,31 @@ class NoticeService {
                                                   const json::value& body);
 
   // ---- appeals (internal complaints, DSA art. 20)
+  // {"notice_id" | "hit_id", "grounds", "evidence"?}: exactly one of
+  // notice_id (a takedown, appealed by the seller, or a rejection, by the
+  // complainant) and hit_id (a screening hit confirmed by a reviewer or
+  // blocked automatically, appealed by the seller of the listing). The
+  // window is the marketplace regime's (DSA art. 20(1): at least six months
+  // after the decision). kInvalidArgument naming the field for a bad body,
+  // an unknown or invisible notice or hit, a hit of another seller's listing
+  // or a hit that took nothing down; kFailedPrecondition when the regime has
+  // no internal complaint, the window has closed or the caller may not
+  // appeal this decision; kAlreadyExists while another appeal on it is open.
   Result<domain::Appeal> FileAppeal(const Principal& p, const json::value& body);
+  // Staff see every appeal; the seller its own; the rights-holder side those
+  // on notices it may see (CanSee) or on hits concerning the rights holders
+  // it sees (an agent: those it acts for). kNotFound otherwise.
   Result<domain::Appeal> GetAppeal(const Principal& p, const std::string& id);
+  // The appeals GetAppeal shows `p`, by id. kPermissionDenied for roles that
+  // see none; kInvalidArgument for a bad state filter.
   Result<storage::Page<domain::Appeal>> ListAppeals(const Principal& p, const std::string& state,
                                                     const storage::PageRequest& page);
+  // Reviewer: {"outcome": "upheld" | "overturned", "reasons"}. A person who
+  // did not take the decision appealed decides (DSA art. 20(4), (6)); for a
+  // hit blocked automatically any reviewer may. Overturning a takedown
+  // restores the listing (for a hit, ScreeningTakedowns::OverturnInTx);
+  // either way the appellant gets a statement of reasons. kFailedPrecondition
+  // (reason same_reviewer) for the reviewer who decided, or when decided.
   Result<domain::Appeal> DecideAppeal(const Principal& p, const std::string& id,
                                       const json::value& body);
 
@@ -131,6 +168,9 @@ class NoticeService {
 
   // Set once, before serving (App::Open); may be null. Not thread-safe.
   void SetTakedownObserver(TakedownObserver* o) { takedown_observer_ = o; }
+  // Set once, before serving (App::Open); may be null (then hit appeals are
+  // refused as unavailable). Not thread-safe.
+  void SetScreeningTakedowns(ScreeningTakedowns* t) { screening_takedowns_ = t; }
 
   // ---- shared with own-initiative takedowns (service/screening.cc)
   // Suspends the seller and takes down its listings when the marketplace's
@@ -170,9 +210,19 @@ class NoticeService {
                    std::string detail);
   Status EmitNotice(storage::Tx& tx, const domain::Notice& n, const std::string& type,
                     json::object extra = {});
+  // The two halves of FileAppeal and DecideAppeal: on a notice, on a hit.
+  Status FileNoticeAppealInTx(storage::Tx& tx, const Principal& p, const std::string& notice_id,
+                              domain::Appeal& a);
+  Status FileHitAppealInTx(storage::Tx& tx, const Principal& p, const std::string& hit_id,
+                           domain::Appeal& a);
+  Status DecideNoticeAppealInTx(storage::Tx& tx, const Principal& p, domain::Appeal& a,
+                                const std::string& outcome, const std::string& reasons);
+  Status DecideHitAppealInTx(storage::Tx& tx, const Principal& p, domain::Appeal& a,
+                             const std::string& outcome, const std::string& reasons);
 
   ServiceContext& ctx_;
   TakedownObserver* takedown_observer_ = nullptr;
+  ScreeningTakedowns* screening_takedowns_ = nullptr;
 };
 
 }  // namespace counterfoil::service

@@ -652,6 +652,9 @@ Status ScreeningService::TakeDownInTx(Tx& tx, const std::string& actor, Screenin
   // A listing pushed for the first time was never published; an edit or a
   // re-screen takes down one that was.
   const bool published = hit.trigger == "rescreen" || l.version > 1 || !automated;
+  // DSA art. 20(1): the internal complaint stays open for the regime's window.
+  if (auto regime = ctx_.RegimeFor(tx, l.marketplace_id); regime.ok())
+    hit.appeal_deadline = domain::AppealDeadline(*regime, ctx_.Now());
   ASSIGN_OR_RETURN(domain::StatementOfReasons s,
                    StatementInTx(tx, actor, hit, l, published, automated));
   hit.statement_id = s.id;
@@ -730,7 +733,10 @@ Result<domain::StatementOfReasons> ScreeningService::StatementInTx(Tx& tx, const
       "prohibited products; listings are screened before and after they are published.";
   if (regime.ok() && regime->appeal) {
     std::string c = "Internal complaint (DSA art. 20): you may contest this decision";
-    if (regime->appeal_window_days > 0)
+    c += " (screening hit " + hit.id + ")";
+    if (hit.appeal_deadline)
+      c += " until " + FormatTime(*hit.appeal_deadline);
+    else if (regime->appeal_window_days > 0)
       c += " within " + std::to_string(regime->appeal_window_days) + " days";
     s.redress.push_back(c + "; a person who did not take the decision reviews it.");
   } else {
@@ -789,8 +795,84 @@ Status ScreeningService::OnReversalInTx(Tx& tx, const std::string& source) {
   return Status::Ok();
 }
 
+Status ScreeningService::OverturnInTx(Tx& tx, const std::string& actor, ScreeningHit& hit,
+                                      const std::string& appeal_id, const std::string& why) {
+  if (hit.status != HitStatus::kConfirmed && hit.status != HitStatus::kAutoBlocked)
+    return FailedPrecondition("screening hit " + hit.id + " is " +
+                              std::string(domain::Name(hit.status)) + " and took nothing down");
+  const bool was_auto = hit.status == HitStatus::kAutoBlocked;
+  Timestamp now = ctx_.Now();
+  ASSIGN_OR_RETURN(Marketplace m, tx.marketplaces().Get(hit.marketplace_id));
+  ASSIGN_OR_RETURN(Listing listing, tx.listings().Get(hit.listing_id));
+  ASSIGN_OR_RETURN(auto seller,
+                   tx.sellers().Find(domain::SellerKey(hit.marketplace_id, hit.seller_id)));
+  // Only the takedown this hit made is lifted: a listing taken down since by
+  // something else (a notice, a suspension) stays down, as does every
+  // listing of a suspended seller.
+  const bool restore = !domain::IsOnline(listing.status) &&
+                       listing.status_reason == "screening " + hit.id && seller &&
+                       seller->status == domain::SellerStatus::kActive;
+  if (restore) {
+    listing.status = ListingStatus::kRestored;
+    listing.status_reason = "appeal " + appeal_id;
+    listing.version += 1;
+    listing.updated_at = now;
+    RETURN_IF_ERROR(tx.listings().Update(listing));
+    RETURN_IF_ERROR(ctx_.Record(tx, actor, "listing.restored", "listing", listing.id,
+                                {{"hit_id", hit.id}, {"appeal_id", appeal_id}}));
+    RETURN_IF_ERROR(ctx_.Emit(tx, MakeEvent("listing.restored", now, hit.marketplace_id,
+                                            hit.rights_holder_ids, hit.seller_id, listing.id,
+                                            {{"listing_id", listing.id},
+                                             {"hit_id", hit.id},
+                                             {"appeal_id", appeal_id},
+                                             {"why", why}})));
+  }
+  if (!hit.strike_id.empty()) {
+    ASSIGN_OR_RETURN(auto strike, tx.strikes().Find(hit.strike_id));
+    if (strike && !strike->voided) {
+      strike->voided = true;
+      strike->voided_reason = why;
+      RETURN_IF_ERROR(tx.strikes().Update(*strike));
+      RETURN_IF_ERROR(ctx_.Record(tx, actor, "strike.voided", "seller", hit.seller_id,
+                                  {{"strike_id", strike->id}, {"hit_id", hit.id}}));
+    }
+  }
+  // The takedown no longer stands, so neither does its stay-down entry.
+  RETURN_IF_ERROR(OnReversalInTx(tx, "hit:" + hit.id));
+  // A false positive found on appeal, as if a reviewer had dismissed it.
+  RETURN_IF_ERROR(CountRulesInTx(tx, hit, was_auto ? 0 : -1, 1, was_auto ? -1 : 0, 1));
+  hit.status = HitStatus::kOverturned;
+  hit.appeal_id = appeal_id;
+  hit.updated_at = now;
+  RETURN_IF_ERROR(tx.screening_hits().Update(hit));
+  RETURN_IF_ERROR(ctx_.Record(
+      tx, actor, "screening.hit_overturned", "screening_hit", hit.id,
+      {{"appeal_id", appeal_id}, {"listing_id", hit.listing_id}, {"listing_restored", restore}}));
+  // DSA art. 17(1), 20(4): the seller learns that the restriction is lifted.
+  domain::StatementOfReasons s;
+  s.marketplace_id = hit.marketplace_id;
+  s.hit_id = hit.id;
+  s.appeal_id = appeal_id;
+  s.listing_id = hit.listing_id;
+  s.seller_id = hit.seller_id;
+  s.decision = "restoration";
+  s.restriction = "The earlier removal is lifted; ";
+  s.restriction +=
+      restore ? "the listing is online again."
+              : "the listing stays offline for another reason (" + listing.status_reason + ").";
+  s.territorial_scope = "All territories served by " + m.name;
+  s.facts = why;
+  s.notice_based = false;
+  if (auto regime = ctx_.RegimeFor(m); regime.ok()) s.legal_ground = regime->legal_basis;
+  s.terms_ground = "Marketplace terms: listings must not infringe intellectual property rights.";
+  s.redress = {"Judicial redress before the competent courts."};
+  s.decided_by = actor;
+  return notices_.WriteStatement(tx, std::move(s)).status();
+}
+
 Status ScreeningService::CountRulesInTx(Tx& tx, const ScreeningHit& hit, int64_t confirmed,
-                                        int64_t dismissed, int64_t auto_blocked) {
+                                        int64_t dismissed, int64_t auto_blocked,
+                                        int64_t overturned) {
   std::vector<std::string> seen;
   for (const auto& r : hit.verdict.reasons) {
     if (r.weight <= 0) continue;  // mitigating reasons are not rules that fired
@@ -805,6 +887,7 @@ Status ScreeningService::CountRulesInTx(Tx& tx, const ScreeningHit& hit, int64_t
     st.confirmed += confirmed;
     st.dismissed += dismissed;
     st.auto_blocked += auto_blocked;
+    st.overturned += overturned;
     st.updated_at = ctx_.Now();
     RETURN_IF_ERROR(tx.screening_rule_stats().Upsert(st));
   }
@@ -969,7 +1052,8 @@ Result<storage::Page<ScreeningHit>> ScreeningService::ListHits(const Principal& 
   }
   if (!hf.status.empty()) {
     if (!domain::ParseHitStatus(hf.status))
-      return InvalidArgument("status must be open, confirmed, dismissed or auto_blocked", "status");
+      return InvalidArgument(
+          "status must be open, confirmed, dismissed, auto_blocked or overturned", "status");
     f.Eq("status", hf.status);
   }
   if (!hf.marketplace_id.empty()) f.Eq("marketplace_id", hf.marketplace_id);

@@ -10,6 +10,10 @@
 //    the repeat-infringer policy, stay-down) or dismiss it with a reason;
 //    each decision is counted per rule, so the operator sees each rule's
 //    false-positive rate.
+//  - The seller may contest a takedown (confirmed or auto_blocked) with an
+//    internal complaint (DSA art. 20, NoticeService::FileAppeal with a
+//    hit_id); overturning it (OverturnInTx) restores the listing, voids the
+//    strike and counts a false positive for each rule that fired.
 //  - Accepted notices and confirmed hits feed the stay-down bank; a reversed
 //    takedown leaves it again. The bank is stored (StayDownEntry) and rebuilt
 //    in memory at start.
@@ -24,6 +28,7 @@
 //   RETURN_IF_ERROR(screening.Open());            // rule set (from the cache), stay-down bank
 //   marketplace.SetScreener(&screening);          // upserts are screened
 //   notices.SetTakedownObserver(&screening);      // accepted notices stay down
+//   notices.SetScreeningTakedowns(&screening);    // appeals against hits
 //   ctx.SetProtectionListener([&] { screening.MarkDirty(); });
 //   auto v = screening.Screen(integration, R"({"id":"L1","title":"Dys0n V11 1:1",…})");
 //
@@ -49,7 +54,7 @@
 namespace counterfoil::service {
 
 struct HitFilter {
-  std::string status;  // open | confirmed | dismissed | auto_blocked
+  std::string status;  // open | confirmed | dismissed | auto_blocked | overturned
   std::string marketplace_id;
   std::string listing_id;
 };
@@ -70,7 +75,9 @@ struct ScreeningStatus {
   std::optional<domain::Job> rescreen;  // the latest re-screening job
 };
 
-class ScreeningService final : public ListingScreener, public TakedownObserver {
+class ScreeningService final : public ListingScreener,
+                               public TakedownObserver,
+                               public ScreeningTakedowns {
  public:
   ScreeningService(ServiceContext& ctx, NoticeService& notices);
   ScreeningService(const ScreeningService&) = delete;
@@ -107,6 +114,10 @@ class ScreeningService final : public ListingScreener, public TakedownObserver {
   Status OnTakedownInTx(storage::Tx& tx, const domain::Listing& listing, const std::string& source,
                         const std::string& rights_holder_id) override;
   Status OnReversalInTx(storage::Tx& tx, const std::string& source) override;
+
+  // ---- ScreeningTakedowns: an internal complaint overturns a takedown
+  Status OverturnInTx(storage::Tx& tx, const std::string& actor, domain::ScreeningHit& hit,
+                      const std::string& appeal_id, const std::string& why) override;
 
   // ---- the reviewers' work
   // Staff see every hit; a rights holder the hits concerning its own rights
@@ -190,8 +201,9 @@ class ScreeningService final : public ListingScreener, public TakedownObserver {
   Result<std::string> AddStayDownInTx(storage::Tx& tx, const domain::Listing& listing,
                                       const std::string& source,
                                       const std::string& rights_holder_id);
+  // Adds the deltas to the statistics of every rule that fired on `hit`.
   Status CountRulesInTx(storage::Tx& tx, const domain::ScreeningHit& hit, int64_t confirmed,
-                        int64_t dismissed, int64_t auto_blocked);
+                        int64_t dismissed, int64_t auto_blocked, int64_t overturned = 0);
   Result<domain::ScreeningHit> Decide(const Principal& p, const std::string& id, bool confirm,
                                       const std::string& note);
   void Wake() {

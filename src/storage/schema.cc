@@ -23,6 +23,14 @@ Value TokenList(const std::vector<std::string>& ids) {
 
 using namespace domain;
 
+std::vector<std::string> AppealOrgTokens(const Appeal& a) {
+  std::vector<std::string> t;
+  if (!a.complainant_org_id.empty()) t.push_back("c:" + a.complainant_org_id);
+  if (!a.principal_org_id.empty()) t.push_back("p:" + a.principal_org_id);
+  for (const auto& id : a.rights_holder_ids) t.push_back("h:" + id);
+  return t;
+}
+
 #define CF_ID(Type, expr) \
   std::string Schema<Type>::Id(const Type& v) { return expr; }
 
@@ -95,8 +103,14 @@ std::vector<Value> Schema<CounterNotice>::Values(const CounterNotice& v) {
 }
 CF_ID(Appeal, v.id)
 std::vector<Value> Schema<Appeal>::Values(const Appeal& v) {
-  return {v.notice_id, v.seller_id, v.marketplace_id, v.complainant_org_id, std::string(Name(v.state)),
-          T(v.filed_at)};
+  return {S(v.notice_id),
+          v.seller_id,
+          v.marketplace_id,
+          S(v.complainant_org_id),
+          std::string(Name(v.state)),
+          T(v.filed_at),
+          S(v.hit_id),
+          TokenList(AppealOrgTokens(v))};
 }
 CF_ID(Strike, v.id)
 std::vector<Value> Schema<Strike>::Values(const Strike& v) {

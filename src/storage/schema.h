@@ -45,8 +45,11 @@ CF_SCHEMA(Notice, "notices", "marketplace_id", "complainant_org_id", "principal_
 CF_SCHEMA(StatementOfReasons, "statements", "notice_id", "seller_id", "created_at")
 CF_SCHEMA(CounterNotice, "counter_notices", "notice_id", "seller_id", "marketplace_id", "principal_org_id",
           "complainant_org_id", "state", "restore_at", "received_at")
-CF_SCHEMA(Appeal, "appeals", "notice_id", "seller_id", "marketplace_id", "complainant_org_id", "state",
-          "filed_at")
+// org_tokens is a TokenList of who on the rights-holder side sees the appeal:
+// "c:<complainant>", "p:<principal>" for notice appeals, "h:<rights holder>"
+// for each rights holder concerned by a screening hit (AppealOrgTokens).
+CF_SCHEMA(Appeal, "appeals", "notice_id", "seller_id", "marketplace_id", "complainant_org_id",
+          "state", "filed_at", "hit_id", "org_tokens")
 CF_SCHEMA(Strike, "strikes", "seller_id", "marketplace_id", "at", "voided")
 CF_SCHEMA(WebhookEndpoint, "webhooks", "owner_org_id", "marketplace_id")
 CF_SCHEMA(Delivery, "deliveries", "endpoint_id", "state", "next_attempt_at", "event_seq")
@@ -58,5 +61,8 @@ CF_SCHEMA(StayDownEntry, "stay_down", "source", "listing_id", "created_at")
 CF_SCHEMA(ScreeningRuleStat, "screening_rule_stats", "code", "rights_holder_id")
 
 #undef CF_SCHEMA
+
+// The tokens of an appeal's org_tokens column (see the Appeal schema).
+std::vector<std::string> AppealOrgTokens(const domain::Appeal& a);
 
 }  // namespace counterfoil::storage

@@ -364,6 +364,7 @@ Appeal SampleAppeal(std::string id) {
   v.appellant = "seller";
   v.seller_id = "s-1";
   v.complainant_org_id = "org_agent";
+  v.principal_org_id = "org_brand";
   v.filed_by = "usr_seller";
   v.grounds = "invoice attached";
   v.evidence = {Sha256Hex("invoice")};
@@ -806,6 +807,20 @@ TEST_P(StoreTest, EveryAggregateRoundTripsThroughItsRepository) {
   ExpectRoundTrip(*store_, SampleStatement("sor_1"));
   ExpectRoundTrip(*store_, SampleCounterNotice("cn_1"));
   ExpectRoundTrip(*store_, SampleAppeal("apl_1"));
+  {
+    Appeal hit_appeal = SampleAppeal("apl_2");
+    hit_appeal.notice_id.clear();
+    hit_appeal.complainant_org_id.clear();
+    hit_appeal.principal_org_id.clear();
+    hit_appeal.hit_id = "hit_1";
+    hit_appeal.rights_holder_ids = {"org_brand", "org_other"};
+    ExpectRoundTrip(*store_, hit_appeal);
+    EXPECT_EQ(Ids<Appeal>(Filter().Eq("hit_id", "hit_1")), std::vector<std::string>{"apl_2"});
+    EXPECT_EQ(Ids<Appeal>(Filter().HasToken("org_tokens", {"h:org_other"})),
+              std::vector<std::string>{"apl_2"});
+    EXPECT_EQ(Ids<Appeal>(Filter().HasToken("org_tokens", {"p:org_brand"})),
+              std::vector<std::string>{"apl_1"});
+  }
   ExpectRoundTrip(*store_, SampleStrike("stk_1"));
   ExpectRoundTrip(*store_, SampleWebhook("whk_1"));
   ExpectRoundTrip(*store_, SampleDelivery("dlv_1"));
@@ -2013,6 +2028,43 @@ TEST_F(SqliteStoreTest, UpgradesAVersionOneDatabase) {
     return Status::Ok();
   }));
   CF_EXPECT_OK((*store)->Write([&](Tx& tx) { return tx.screening_hits().Insert(SampleHit("hit_1")); }));
+}
+
+// Appeals of a version-1 database gain the columns of appeals on screening
+// hits: no hit_id, and the complainant's and the notice principal's tokens.
+TEST_F(SqliteStoreTest, UpgradeGivesVersionOneAppealsTheirRightsHolderTokens) {
+  const auto& migrations = sqlite::Migrations();
+  Sql(std::string(migrations[0].sql));
+  Sql("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL)");
+  Sql("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00Z')");
+  Notice n = SampleNotice("ntc_1");
+  Sql("INSERT INTO notices (id, doc, principal_org_id) VALUES ('ntc_1', '{}', '" +
+      n.principal_org_id + "')");
+  Appeal old = SampleAppeal("apl_old");
+  old.principal_org_id.clear();  // version 1 did not record it
+  json::object doc = ToJson(old);
+  doc.erase("principal_org_id");
+  doc.erase("hit_id");
+  doc.erase("rights_holder_ids");
+  Sql("INSERT INTO appeals (id, doc, notice_id, seller_id, marketplace_id, complainant_org_id, "
+      "state, filed_at) VALUES ('apl_old', '" +
+      json::serialize(doc) + "', 'ntc_1', 's-1', 'mkt_1', 'org_agent', 'overturned', '" +
+      Iso(old.filed_at) + "')");
+  auto store = OpenSqliteStore({.path = path_});
+  CF_ASSERT_OK(store);
+  CF_EXPECT_OK((*store)->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Appeal a, tx.appeals().Get("apl_old"));
+    EXPECT_EQ(a.principal_org_id, "org_brand");
+    EXPECT_EQ(a.hit_id, "");
+    for (const char* token : {"c:org_agent", "p:org_brand"}) {
+      ASSIGN_OR_RETURN(int64_t seen, tx.appeals().Count(Filter().HasToken("org_tokens", {token})));
+      EXPECT_EQ(seen, 1) << token;
+    }
+    ASSIGN_OR_RETURN(int64_t hits, tx.appeals().Count(Filter().Eq("hit_id", "hit_1")));
+    EXPECT_EQ(hits, 0);
+    return Status::Ok();
+  }));
 }
 
 }  // namespace

@@ -86,7 +86,10 @@ CREATE TABLE notifier_tally (org_id TEXT NOT NULL, day TEXT NOT NULL,
 
 // Proactive screening: hits in the reviewer's queue, the stay-down bank, the
 // per-rule statistics behind the false-positive rates; jobs get their kind as
-// a column so each runner picks its own (bulk notices, re-screening).
+// a column so each runner picks its own (bulk notices, re-screening);
+// appeals may be against a screening hit (hit_id) and carry who on the
+// rights-holder side sees them as a token list (org_tokens, schema.h),
+// filled in here for the appeals of version 1.
 static constexpr std::string_view kV2 = R"SQL(
 CREATE TABLE screening_hits (id TEXT PRIMARY KEY, doc TEXT NOT NULL, marketplace_id TEXT,
   listing_id TEXT, seller_id TEXT, status TEXT, rights_holders TEXT, created_at TEXT);
@@ -101,12 +104,25 @@ CREATE TABLE screening_rule_stats (id TEXT PRIMARY KEY, doc TEXT NOT NULL, code 
 ALTER TABLE jobs ADD COLUMN kind TEXT;
 UPDATE jobs SET kind = json_extract(doc, '$.kind');
 CREATE INDEX jobs_kind ON jobs(kind, state, created_at);
+ALTER TABLE appeals ADD COLUMN hit_id TEXT;
+ALTER TABLE appeals ADD COLUMN org_tokens TEXT;
+UPDATE appeals SET notice_id = NULLIF(notice_id, ''),
+  complainant_org_id = NULLIF(complainant_org_id, '');
+UPDATE appeals SET doc = json_set(doc, '$.principal_org_id',
+  COALESCE((SELECT principal_org_id FROM notices WHERE notices.id = appeals.notice_id), ''));
+UPDATE appeals SET org_tokens = '|c:' || complainant_org_id || '|' ||
+  CASE WHEN json_extract(doc, '$.principal_org_id') = '' THEN ''
+       ELSE 'p:' || json_extract(doc, '$.principal_org_id') || '|' END
+  WHERE complainant_org_id IS NOT NULL;
+CREATE INDEX appeals_notice ON appeals(notice_id, state);
+CREATE INDEX appeals_hit ON appeals(hit_id, state);
 )SQL";
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "initial schema: accounts, registry, marketplace, notices, audit, events", kV1},
-      {2, "proactive screening: hits, stay-down bank, rule statistics; jobs.kind", kV2},
+      {2, "proactive screening: hits, stay-down bank, rule statistics; jobs.kind; hit appeals",
+       kV2},
   };
   return m;
 }

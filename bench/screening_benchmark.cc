@@ -917,6 +917,7 @@ void PrintSummary() {
     for (const auto& f : g_failures) std::printf("  %s\n", f.c_str());
   }
   std::printf("===========================================================\n");
+  std::fflush(stdout);
 }
 
 bool ParseFlag(const char* arg, const char* name, std::string* value) {

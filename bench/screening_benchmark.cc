@@ -58,9 +58,9 @@
 #include "bench/screening_data.h"
 #include "common/clock.h"
 #include "screening/catalogue_json.h"
-#include "service/catalog.h"
 #include "screening/engine.h"
 #include "screening/normalize.h"
+#include "service/catalog.h"
 
 namespace counterfoil::bench {
 namespace {
@@ -86,7 +86,7 @@ struct Options {
   int http_clients = 16;
   double http_duration_s = 10;
   double http_warmup_s = 2;
-  std::string write_files;      // write catalog.json + listings.jsonl here and exit
+  std::string write_files;  // write catalog.json + listings.jsonl here and exit
   bool skip_http = false;
   bool keep = false;
 };
@@ -266,10 +266,10 @@ void BM_RuleSetCompile(benchmark::State& state) {
 
 // One chunk of generated listings in the three forms the stages need.
 struct Chunk {
-  std::string jsonl;                                    // the input file's bytes
-  std::vector<std::pair<uint32_t, uint32_t>> lines;     // offset, length (without '\n')
-  std::string text;                                     // title '\n' description, per listing
-  std::vector<std::pair<uint32_t, uint32_t>> texts;     // offset, length
+  std::string jsonl;                                 // the input file's bytes
+  std::vector<std::pair<uint32_t, uint32_t>> lines;  // offset, length (without '\n')
+  std::string text;                                  // title '\n' description, per listing
+  std::vector<std::pair<uint32_t, uint32_t>> texts;  // offset, length
   std::vector<ListingKind> kinds;
 
   void Make(int64_t first, int64_t count) {
@@ -327,7 +327,8 @@ void BM_ScreenEndToEnd(benchmark::State& state) {
       listings.reserve(static_cast<size_t>(n));
       r.parse.Start();
       for (const auto& [off, len] : chunk.lines) {
-        Result<Listing> l = screening::ParseListingJson(std::string_view(chunk.jsonl).substr(off, len));
+        Result<Listing> l =
+            screening::ParseListingJson(std::string_view(chunk.jsonl).substr(off, len));
         if (!l.ok()) {
           AddFailure("ParseListingJson: " + l.status().ToString());
           continue;
@@ -405,7 +406,7 @@ void BM_RebuildWhileScreening(benchmark::State& state) {
     std::atomic<std::shared_ptr<const RuleSet>> current{g_rules};
     std::atomic<bool> stop{false};
     std::atomic<int64_t> screened{0};
-    std::atomic<int> phase{0};           // 0 before, 1 during compile, 2 during cache load
+    std::atomic<int> phase{0};  // 0 before, 1 during compile, 2 during cache load
     std::array<std::atomic<int64_t>, 3> max_ns{};  // slowest single Screen per phase
     std::thread screener([&] {
       size_t i = 0;
@@ -415,8 +416,8 @@ void BM_RebuildWhileScreening(benchmark::State& state) {
           auto t = SteadyClock::now();
           Verdict v = rules->Screen(pool[i % pool.size()]);
           benchmark::DoNotOptimize(v.score);
-          int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - t)
-                           .count();
+          int64_t ns =
+              std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - t).count();
           auto& m = max_ns[static_cast<size_t>(phase.load(std::memory_order_relaxed))];
           if (ns > m.load(std::memory_order_relaxed)) m.store(ns, std::memory_order_relaxed);
         }
@@ -458,8 +459,10 @@ void BM_RebuildWhileScreening(benchmark::State& state) {
       int64_t c4 = screened.load();
       r.cache_load_s = Seconds(t4 - t3);
       r.rate_during_cache = static_cast<double>(c4 - c3) / r.cache_load_s;
-      if (!cached.ok()) AddFailure("load from cache: " + cached.status().ToString());
-      else r.loaded_from_cache = (*cached)->loaded_from_cache();
+      if (!cached.ok())
+        AddFailure("load from cache: " + cached.status().ToString());
+      else
+        r.loaded_from_cache = (*cached)->loaded_from_cache();
       if (!r.loaded_from_cache) AddFailure("the cached database was not used");
       // What of that is Vectorscan's own load: the database after the
       // engine's header line ("CFSCREEN1\n<key>\n").
@@ -484,7 +487,6 @@ void BM_RebuildWhileScreening(benchmark::State& state) {
     g_rebuild = r;
   }
 }
-
 
 // ------------------------------------------------------------------ the server
 
@@ -525,8 +527,8 @@ class Server {
     // rights holder), then one rule-set build as the server does it.
     auto t = SteadyClock::now();
     ASSIGN_OR_RETURN(auto summary,
-                     service::ImportCatalog(app_->ctx(), app_->registry(),
-                                            g_data->CatalogueJson(), dir_ + "/catalog.json"));
+                     service::ImportCatalog(app_->ctx(), app_->registry(), g_data->CatalogueJson(),
+                                            dir_ + "/catalog.json"));
     import_s_ = Seconds(SteadyClock::now() - t);
     imported_ = summary.profiles;
     t = SteadyClock::now();
@@ -604,8 +606,8 @@ HttpResult DriveOpenLoop(const std::string& what, bhttp::verb verb, const std::s
   r.clients = g_opts.http_clients;
   const int clients = g_opts.http_clients;
   const double period = 1.0 / g_opts.rate;
-  const auto total = static_cast<int64_t>((g_opts.http_warmup_s + g_opts.http_duration_s) *
-                                          g_opts.rate);
+  const auto total =
+      static_cast<int64_t>((g_opts.http_warmup_s + g_opts.http_duration_s) * g_opts.rate);
   const auto start = SteadyClock::now() + std::chrono::milliseconds(100);
   auto due = [&](int64_t i) {
     return start + std::chrono::duration_cast<SteadyClock::duration>(
@@ -802,8 +804,8 @@ void PrintSummary() {
     std::printf("  %lld listings, %.1f MB of JSONL (%.0f B/listing), %.1f MB of verdicts\n",
                 static_cast<long long>(r.listings), r.jsonl_bytes / 1e6, r.jsonl_bytes / n,
                 r.verdict_bytes / 1e6);
-    std::printf("%-36s %10s %12s %12s %9s %8s\n", "stage", "us/listing", "listings/s",
-                "per CPU-s", "MB/s", "share");
+    std::printf("%-36s %10s %12s %12s %9s %8s\n", "stage", "us/listing", "listings/s", "per CPU-s",
+                "MB/s", "share");
     auto row = [&](const char* name, const Stopwatch& s, double bytes, double share) {
       std::printf("%-36s %10.2f %12.0f %12.0f %9.1f %7.1f%%\n", name, s.cpu * 1e6 / n, n / s.wall,
                   n / s.cpu, bytes / s.wall / 1e6, share * 100);
@@ -813,8 +815,7 @@ void PrintSummary() {
     total.cpu = r.EndToEndCpu();
     row("  parse (ParseListingJson)", r.parse, r.jsonl_bytes, r.parse.cpu / total.cpu);
     row("  screen (RuleSet::Screen)", r.screen, r.jsonl_bytes, r.screen.cpu / total.cpu);
-    row("  serialise (AppendVerdictJson)", r.serialise, r.jsonl_bytes,
-        r.serialise.cpu / total.cpu);
+    row("  serialise (AppendVerdictJson)", r.serialise, r.jsonl_bytes, r.serialise.cpu / total.cpu);
     row("  END TO END", total, r.jsonl_bytes, 1.0);
     std::printf("  inside screen, measured apart:\n");
     row("    Normalize(title \\n description)", r.normalise, r.text_bytes,
@@ -827,20 +828,22 @@ void PrintSummary() {
     row("    the rest (matching, scoring)", rest, r.text_bytes, rest.cpu / total.cpu);
     std::printf("  baseline:\n");
     row("  raw hs_scan of title \\n description", r.raw, r.text_bytes, r.raw.cpu / total.cpu);
-    std::printf("  (MB/s: JSONL bytes for the pipeline rows, title+description bytes, %.0f "
-                "B/listing, for the scans)\n",
-                r.text_bytes / n);
+    std::printf(
+        "  (MB/s: JSONL bytes for the pipeline rows, title+description bytes, %.0f "
+        "B/listing, for the scans)\n",
+        r.text_bytes / n);
     std::printf("  raw scan: %zu literals, %.2f matches/listing; view scan %.2f matches/listing\n",
                 g_raw_literals, r.raw_matches / n, r.view_matches / n);
     const double per_core = n / r.EndToEndCpu();
-    std::printf("end-to-end: %.0f listings/s per core (CPU time), %.0f listings/s wall, %.1f MB/s\n",
-                per_core, n / r.EndToEndWall(), r.jsonl_bytes / r.EndToEndWall() / 1e6);
+    std::printf(
+        "end-to-end: %.0f listings/s per core (CPU time), %.0f listings/s wall, %.1f MB/s\n",
+        per_core, n / r.EndToEndWall(), r.jsonl_bytes / r.EndToEndWall() / 1e6);
     std::printf("end-to-end / raw scan ratio (listings per CPU-second): %.3f (raw %.0f/s)\n",
                 r.raw.cpu / r.EndToEndCpu(), n / r.raw.cpu);
     std::printf("target >= 100,000 listings/s per core: %s\n", PassFail(per_core >= 100000));
 
-    std::printf("\n%-28s %10s %8s %8s %8s\n", "verdicts by generated kind", "listings",
-                "allow", "review", "block");
+    std::printf("\n%-28s %10s %8s %8s %8s\n", "verdicts by generated kind", "listings", "allow",
+                "review", "block");
     for (int k = 0; k < kListingKindCount; ++k) {
       const auto& d = r.decisions[static_cast<size_t>(k)];
       int64_t total_k = d[0] + d[1] + d[2];
@@ -850,8 +853,9 @@ void PrintSummary() {
                   static_cast<long long>(total_k), 100.0 * d[0] / total_k, 100.0 * d[1] / total_k,
                   100.0 * d[2] / total_k);
     }
-    std::printf("  (kinds are what the generator wrote, not labels: a brand listing may be an\n"
-                "  accessory, genuine or second-hand and rightly allowed)\n");
+    std::printf(
+        "  (kinds are what the generator wrote, not labels: a brand listing may be an\n"
+        "  accessory, genuine or second-hand and rightly allowed)\n");
   }
 
   if (g_rebuild) {
@@ -859,19 +863,22 @@ void PrintSummary() {
     std::printf("\nrule-set rebuild while screening (one screening thread, compile on another)\n");
     std::printf("  RuleSet::Compile, changed catalogue: %.3f s; swapped in: %s\n", r.compile_s,
                 r.swapped ? "yes" : "NO");
-    std::printf("  screening rate before: %.0f listings/s, during the compile: %.0f listings/s "
-                "(ratio %.2f), %lld screened meanwhile\n",
-                r.rate_before, r.rate_during, r.rate_before > 0 ? r.rate_during / r.rate_before : 0,
-                static_cast<long long>(r.screened_during));
+    std::printf(
+        "  screening rate before: %.0f listings/s, during the compile: %.0f listings/s "
+        "(ratio %.2f), %lld screened meanwhile\n",
+        r.rate_before, r.rate_during, r.rate_before > 0 ? r.rate_during / r.rate_before : 0,
+        static_cast<long long>(r.screened_during));
     std::printf("  slowest single Screen before: %.2f ms, during the compile: %.2f ms\n",
                 r.max_screen_ms_before, r.max_screen_ms_during);
-    std::printf("  load from the cached database (%.1f MB): %.3f s (from cache: %s); "
-                "compile/cache-load ratio %.1f\n",
-                r.cache_bytes / 1e6, r.cache_load_s, r.loaded_from_cache ? "yes" : "NO",
-                r.cache_load_s > 0 ? r.compile_s / r.cache_load_s : 0);
-    std::printf("  of which Vectorscan's hs_deserialize_database of the same bytes: %.3f s; the "
-                "rest is the engine's own tables\n",
-                r.deserialize_s);
+    std::printf(
+        "  load from the cached database (%.1f MB): %.3f s (from cache: %s); "
+        "compile/cache-load ratio %.1f\n",
+        r.cache_bytes / 1e6, r.cache_load_s, r.loaded_from_cache ? "yes" : "NO",
+        r.cache_load_s > 0 ? r.compile_s / r.cache_load_s : 0);
+    std::printf(
+        "  of which Vectorscan's hs_deserialize_database of the same bytes: %.3f s; the "
+        "rest is the engine's own tables\n",
+        r.deserialize_s);
     std::printf("  screening rate during the cache load: %.0f listings/s\n", r.rate_during_cache);
     std::printf("target: rebuild of 50,000 terms <= 10 s with screening running: %s\n",
                 PassFail(r.swapped && r.compile_s <= 10 && r.screened_during > 0));
@@ -881,15 +888,17 @@ void PrintSummary() {
     const auto& st = g_server->status();
     std::printf("\nPOST /v1/screen against the real server (api::App on 127.0.0.1:%u)\n",
                 g_server->port());
-    std::printf("  protection data: %d rights holders imported with service::ImportCatalog in "
-                "%.2f s; ScreeningService rule-set build %.2f s (%zu patterns, %zu rights "
-                "holders%s)\n",
-                g_server->imported(), g_server->import_s(), g_server->rebuild_s(),
-                st.pattern_count, st.rights_holder_count, st.built_from_cache ? ", from cache" : "");
-    std::printf("  open loop: %.0f requests/s offered from %d keep-alive connections, %.1f s "
-                "measured after %.1f s warm-up; io_threads=%d worker_threads=%d\n",
-                g_opts.rate, g_opts.http_clients, g_opts.http_duration_s, g_opts.http_warmup_s,
-                g_server->config().io_threads, g_server->config().worker_threads);
+    std::printf(
+        "  protection data: %d rights holders imported with service::ImportCatalog in "
+        "%.2f s; ScreeningService rule-set build %.2f s (%zu patterns, %zu rights "
+        "holders%s)\n",
+        g_server->imported(), g_server->import_s(), g_server->rebuild_s(), st.pattern_count,
+        st.rights_holder_count, st.built_from_cache ? ", from cache" : "");
+    std::printf(
+        "  open loop: %.0f requests/s offered from %d keep-alive connections, %.1f s "
+        "measured after %.1f s warm-up; io_threads=%d worker_threads=%d\n",
+        g_opts.rate, g_opts.http_clients, g_opts.http_duration_s, g_opts.http_warmup_s,
+        g_server->config().io_threads, g_server->config().worker_threads);
     std::printf("%-18s %9s %9s %7s %7s %7s %8s %8s %11s %6s\n", "", "requests", "achieved",
                 "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "svc p50/p99", "late");
     for (const auto* r : {&g_http_healthz, &g_http_screen}) {
@@ -899,11 +908,13 @@ void PrintSummary() {
                   h.what.c_str(), static_cast<long long>(h.ok), h.achieved, h.p50, h.p90, h.p99,
                   h.p999, h.max, h.service_p50, h.service_p99, 100 * h.late_share);
     }
-    std::printf("  (latency from each request's scheduled send time; svc: from the actual send;\n"
-                "  late: requests that left more than 1 ms after their time, all connections busy)\n");
+    std::printf(
+        "  (latency from each request's scheduled send time; svc: from the actual send;\n"
+        "  late: requests that left more than 1 ms after their time, all connections busy)\n");
     if (g_http_screen && g_http_healthz && g_http_healthz->p99 > 0)
       std::printf("/v1/screen vs /healthz at the same rate: p50 ratio %.2f, p99 ratio %.2f\n",
-                  g_http_screen->p50 / g_http_healthz->p50, g_http_screen->p99 / g_http_healthz->p99);
+                  g_http_screen->p50 / g_http_healthz->p50,
+                  g_http_screen->p99 / g_http_healthz->p99);
     if (g_http_screen)
       std::printf("target p99 <= 5 ms at 2,000 requests/s: %s (achieved %.0f/s, p99 %.2f ms)\n",
                   PassFail(g_http_screen->p99 <= 5 && g_opts.rate >= 2000 &&

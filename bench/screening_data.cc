@@ -31,7 +31,9 @@ class Rng {
     __extension__ using Uint128 = unsigned __int128;
     return static_cast<uint32_t>((static_cast<Uint128>(Next()) * n) >> 64);
   }
-  int Between(int lo, int hi) { return lo + static_cast<int>(Below(static_cast<uint32_t>(hi - lo + 1))); }
+  int Between(int lo, int hi) {
+    return lo + static_cast<int>(Below(static_cast<uint32_t>(hi - lo + 1)));
+  }
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   double Uniform(double lo, double hi) { return lo + (hi - lo) * Unit(); }
   bool Chance(double p) { return Unit() < p; }
@@ -59,92 +61,177 @@ class Rng {
 constexpr const char* kOnsets[] = {"b",  "c",  "d",  "f",  "g",  "k",  "l",  "m",  "n",  "p",
                                    "r",  "s",  "t",  "v",  "z",  "br", "cr", "dr", "fl", "gr",
                                    "kr", "pl", "st", "tr", "sh", "ch", "th", "v",  "l",  "m"};
-constexpr const char* kVowels[] = {"a", "e", "i", "o", "u", "a", "e", "o", "ai", "ea", "ou", "io", "y"};
-constexpr const char* kCodas[] = {"", "", "", "n", "r", "s", "x", "l", "m", "k", "nd", "rt", "q", "sk"};
-constexpr const char* kBrandSuffixWords[] = {
-    "home", "audio", "sport", "kids", "beauty", "lab", "pro", "active", "tech", "studio",
-    "outdoor", "living", "motors", "optics", "paris", "milano", "tokyo", "london", "gear", "wear"};
+constexpr const char* kVowels[] = {"a", "e",  "i",  "o",  "u",  "a", "e",
+                                   "o", "ai", "ea", "ou", "io", "y"};
+constexpr const char* kCodas[] = {"",  "",  "",  "n",  "r",  "s", "x",
+                                  "l", "m", "k", "nd", "rt", "q", "sk"};
+constexpr const char* kBrandSuffixWords[] = {"home",    "audio",  "sport",  "kids",   "beauty",
+                                             "lab",     "pro",    "active", "tech",   "studio",
+                                             "outdoor", "living", "motors", "optics", "paris",
+                                             "milano",  "tokyo",  "london", "gear",   "wear"};
 // Ideographs common in Chinese renderings of foreign brand names.
 constexpr std::string_view kCjkBrandChars[] = {
-    "安", "奥", "巴", "宝", "贝", "比", "博", "彩", "超", "晨", "驰", "达", "德", "迪", "蒂",
-    "顿", "多", "尔", "法", "菲", "芬", "丰", "福", "格", "冠", "光", "海", "瀚", "和", "恒",
-    "弘", "华", "辉", "佳", "嘉", "杰", "金", "晶", "景", "久", "凯", "康", "科", "克", "可",
-    "酷", "拉", "莱", "兰", "朗", "乐", "雷", "力", "立", "丽", "利", "联", "林", "凌", "龙",
-    "路", "伦", "罗", "洛", "玛", "迈", "曼", "美", "蒙", "米", "敏", "明", "摩", "纳", "耐",
-    "尼", "诺", "欧", "派", "佩", "普", "奇", "琪", "启", "千", "倩", "瑞", "睿", "赛", "森",
-    "莎", "尚", "圣", "盛", "诗", "士", "舒", "斯", "思", "松", "泰", "特", "天", "通", "图",
-    "拓", "威", "维", "唯", "沃", "西", "希", "喜", "夏", "仙", "祥", "欣", "新", "星", "雅",
-    "亚", "妍", "扬", "耀", "伊", "依", "艺", "逸", "优", "悠", "宇", "元", "悦", "云", "泽",
-    "臻", "正", "之", "智", "卓"};
+    "安", "奥", "巴", "宝", "贝", "比", "博", "彩", "超", "晨", "驰", "达", "德", "迪", "蒂", "顿",
+    "多", "尔", "法", "菲", "芬", "丰", "福", "格", "冠", "光", "海", "瀚", "和", "恒", "弘", "华",
+    "辉", "佳", "嘉", "杰", "金", "晶", "景", "久", "凯", "康", "科", "克", "可", "酷", "拉", "莱",
+    "兰", "朗", "乐", "雷", "力", "立", "丽", "利", "联", "林", "凌", "龙", "路", "伦", "罗", "洛",
+    "玛", "迈", "曼", "美", "蒙", "米", "敏", "明", "摩", "纳", "耐", "尼", "诺", "欧", "派", "佩",
+    "普", "奇", "琪", "启", "千", "倩", "瑞", "睿", "赛", "森", "莎", "尚", "圣", "盛", "诗", "士",
+    "舒", "斯", "思", "松", "泰", "特", "天", "通", "图", "拓", "威", "维", "唯", "沃", "西", "希",
+    "喜", "夏", "仙", "祥", "欣", "新", "星", "雅", "亚", "妍", "扬", "耀", "伊", "依", "艺", "逸",
+    "优", "悠", "宇", "元", "悦", "云", "泽", "臻", "正", "之", "智", "卓"};
 // Everyday words used as brand names (the Apple/Dove/Coach/Shell case).
 constexpr const char* kCommonWordBrands[] = {
-    "harbor", "maple",  "falcon", "summit", "pebble", "willow", "anchor", "beacon", "canyon",
-    "cedar",  "comet",  "crystal", "delta", "ember",  "feather", "glacier", "harvest", "horizon",
-    "island", "jasmine", "lantern", "meadow", "nectar", "orchid", "pioneer", "quartz", "raven",
-    "saddle", "timber", "tulip",  "velvet", "walnut", "zenith", "arrow",  "birch",  "coral",
-    "dune",   "echo",   "fern",   "grove",  "hazel",  "ivory",  "juniper", "kestrel", "lotus",
-    "marble", "nomad",  "oasis",  "prairie", "ripple", "sierra", "thistle", "umber", "vista"};
+    "harbor", "maple",   "falcon",  "summit",  "pebble", "willow",  "anchor",  "beacon",  "canyon",
+    "cedar",  "comet",   "crystal", "delta",   "ember",  "feather", "glacier", "harvest", "horizon",
+    "island", "jasmine", "lantern", "meadow",  "nectar", "orchid",  "pioneer", "quartz",  "raven",
+    "saddle", "timber",  "tulip",   "velvet",  "walnut", "zenith",  "arrow",   "birch",   "coral",
+    "dune",   "echo",    "fern",    "grove",   "hazel",  "ivory",   "juniper", "kestrel", "lotus",
+    "marble", "nomad",   "oasis",   "prairie", "ripple", "sierra",  "thistle", "umber",   "vista"};
 
-constexpr const char* kCategories[] = {
-    "shoes",           "bags",           "watches",          "home-appliances",
-    "electronics",     "electronics/phones", "electronics/audio", "electronics/computers",
-    "beauty/perfume",  "beauty/skincare", "beauty/makeup",   "toys",
-    "sports",          "sports/cycling", "clothing/men",     "clothing/women",
-    "clothing/kids",   "jewelry",        "auto-parts",       "auto-parts/lubricants",
-    "books",           "home/kitchen",   "home/furniture",   "home/bedding",
-    "garden",          "pet-supplies",   "baby",             "health",
-    "office",          "tools",          "food",             "musical-instruments",
-    "outdoor",         "luggage",        "eyewear",          "video-games"};
+constexpr const char* kCategories[] = {"shoes",
+                                       "bags",
+                                       "watches",
+                                       "home-appliances",
+                                       "electronics",
+                                       "electronics/phones",
+                                       "electronics/audio",
+                                       "electronics/computers",
+                                       "beauty/perfume",
+                                       "beauty/skincare",
+                                       "beauty/makeup",
+                                       "toys",
+                                       "sports",
+                                       "sports/cycling",
+                                       "clothing/men",
+                                       "clothing/women",
+                                       "clothing/kids",
+                                       "jewelry",
+                                       "auto-parts",
+                                       "auto-parts/lubricants",
+                                       "books",
+                                       "home/kitchen",
+                                       "home/furniture",
+                                       "home/bedding",
+                                       "garden",
+                                       "pet-supplies",
+                                       "baby",
+                                       "health",
+                                       "office",
+                                       "tools",
+                                       "food",
+                                       "musical-instruments",
+                                       "outdoor",
+                                       "luggage",
+                                       "eyewear",
+                                       "video-games"};
 
 constexpr const char* kAdjectives[] = {
-    "new", "premium", "durable", "lightweight", "portable", "waterproof", "adjustable",
-    "foldable", "stylish", "classic", "vintage", "modern", "compact", "soft", "breathable",
-    "heavy duty", "ergonomic", "wireless", "rechargeable", "non-slip", "anti-scratch",
-    "eco-friendly", "handmade", "multi-purpose", "quick-dry", "insulated", "reusable",
-    "professional", "mini", "large", "extra large", "slim", "universal", "luxury", "casual",
-    "elegant", "unisex", "magnetic", "thermal", "smart"};
+    "new",          "premium",   "durable",      "lightweight",  "portable",  "waterproof",
+    "adjustable",   "foldable",  "stylish",      "classic",      "vintage",   "modern",
+    "compact",      "soft",      "breathable",   "heavy duty",   "ergonomic", "wireless",
+    "rechargeable", "non-slip",  "anti-scratch", "eco-friendly", "handmade",  "multi-purpose",
+    "quick-dry",    "insulated", "reusable",     "professional", "mini",      "large",
+    "extra large",  "slim",      "universal",    "luxury",       "casual",    "elegant",
+    "unisex",       "magnetic",  "thermal",      "smart"};
 constexpr const char* kMaterials[] = {
-    "cotton", "leather", "stainless steel", "aluminium", "silicone", "bamboo", "ceramic",
-    "glass", "nylon", "polyester", "wool", "linen", "oak wood", "plastic", "canvas", "rubber",
-    "carbon fibre", "titanium", "copper", "velvet", "denim", "microfibre", "cork", "brass"};
-constexpr const char* kNouns[] = {
-    "backpack", "sneakers", "running shoes", "handbag", "tote bag", "wallet", "wrist watch",
-    "phone case", "charging cable", "power bank", "bluetooth speaker", "earbuds", "headphones",
-    "desk lamp", "water bottle", "travel mug", "kitchen knife set", "frying pan", "blender",
-    "hair dryer", "vacuum cleaner", "yoga mat", "dumbbell set", "bike helmet", "tent",
-    "sleeping bag", "sunglasses", "scarf", "hoodie", "t-shirt", "jacket", "jeans", "dress",
-    "socks", "cushion cover", "bed sheet set", "storage box", "plant pot", "dog leash",
-    "cat toy", "baby bottle", "notebook", "pen set", "screwdriver set", "drill bits",
-    "guitar strings", "keyboard", "mouse pad", "usb hub", "watch strap", "perfume bottle",
-    "lipstick", "face cream", "shampoo", "tea set", "coffee grinder", "umbrella", "suitcase"};
-constexpr const char* kColours[] = {"black", "white", "grey", "navy blue", "red", "green",
-                                    "beige", "pink", "brown", "silver", "gold", "purple",
+    "cotton",   "leather", "stainless steel", "aluminium",  "silicone",     "bamboo",
+    "ceramic",  "glass",   "nylon",           "polyester",  "wool",         "linen",
+    "oak wood", "plastic", "canvas",          "rubber",     "carbon fibre", "titanium",
+    "copper",   "velvet",  "denim",           "microfibre", "cork",         "brass"};
+constexpr const char* kNouns[] = {"backpack",
+                                  "sneakers",
+                                  "running shoes",
+                                  "handbag",
+                                  "tote bag",
+                                  "wallet",
+                                  "wrist watch",
+                                  "phone case",
+                                  "charging cable",
+                                  "power bank",
+                                  "bluetooth speaker",
+                                  "earbuds",
+                                  "headphones",
+                                  "desk lamp",
+                                  "water bottle",
+                                  "travel mug",
+                                  "kitchen knife set",
+                                  "frying pan",
+                                  "blender",
+                                  "hair dryer",
+                                  "vacuum cleaner",
+                                  "yoga mat",
+                                  "dumbbell set",
+                                  "bike helmet",
+                                  "tent",
+                                  "sleeping bag",
+                                  "sunglasses",
+                                  "scarf",
+                                  "hoodie",
+                                  "t-shirt",
+                                  "jacket",
+                                  "jeans",
+                                  "dress",
+                                  "socks",
+                                  "cushion cover",
+                                  "bed sheet set",
+                                  "storage box",
+                                  "plant pot",
+                                  "dog leash",
+                                  "cat toy",
+                                  "baby bottle",
+                                  "notebook",
+                                  "pen set",
+                                  "screwdriver set",
+                                  "drill bits",
+                                  "guitar strings",
+                                  "keyboard",
+                                  "mouse pad",
+                                  "usb hub",
+                                  "watch strap",
+                                  "perfume bottle",
+                                  "lipstick",
+                                  "face cream",
+                                  "shampoo",
+                                  "tea set",
+                                  "coffee grinder",
+                                  "umbrella",
+                                  "suitcase"};
+constexpr const char* kColours[] = {"black",  "white", "grey",     "navy blue", "red",  "green",
+                                    "beige",  "pink",  "brown",    "silver",    "gold", "purple",
                                     "orange", "khaki", "sky blue", "olive"};
-constexpr const char* kUses[] = {
-    "travel", "the office", "camping", "hiking", "the gym", "school", "daily use", "parties",
-    "the kitchen", "the garden", "business trips", "students", "gifts", "outdoor sports",
-    "home decoration", "the beach", "running", "cycling", "fishing", "weddings"};
-constexpr const char* kFeatures[] = {
-    "reinforced stitching", "double zipper", "hidden pocket", "padded shoulder straps",
-    "fast charging", "long battery life", "noise cancelling", "easy to clean",
-    "dishwasher safe", "BPA free", "machine washable", "scratch resistant coating",
-    "anti-slip base", "LED indicator", "type-c port", "memory foam insole",
-    "UV400 protection", "one-touch lid", "adjustable strap", "magnetic closure",
-    "2-year warranty", "quick release buckle", "leak-proof seal", "detachable handle"};
-constexpr const char* kPlaces[] = {"Shenzhen", "Guangzhou", "Yiwu", "Hangzhou", "Los Angeles",
-                                   "Hamburg", "Rotterdam", "Warsaw", "Madrid", "Osaka"};
+constexpr const char* kUses[] = {"travel",      "the office",     "camping",         "hiking",
+                                 "the gym",     "school",         "daily use",       "parties",
+                                 "the kitchen", "the garden",     "business trips",  "students",
+                                 "gifts",       "outdoor sports", "home decoration", "the beach",
+                                 "running",     "cycling",        "fishing",         "weddings"};
+constexpr const char* kFeatures[] = {"reinforced stitching", "double zipper",
+                                     "hidden pocket",        "padded shoulder straps",
+                                     "fast charging",        "long battery life",
+                                     "noise cancelling",     "easy to clean",
+                                     "dishwasher safe",      "BPA free",
+                                     "machine washable",     "scratch resistant coating",
+                                     "anti-slip base",       "LED indicator",
+                                     "type-c port",          "memory foam insole",
+                                     "UV400 protection",     "one-touch lid",
+                                     "adjustable strap",     "magnetic closure",
+                                     "2-year warranty",      "quick release buckle",
+                                     "leak-proof seal",      "detachable handle"};
+constexpr const char* kPlaces[] = {"Shenzhen", "Guangzhou", "Yiwu",   "Hangzhou", "Los Angeles",
+                                   "Hamburg",  "Rotterdam", "Warsaw", "Madrid",   "Osaka"};
 constexpr const char* kMarketplaces[] = {"taobao", "aliexpress", "tmall", "shopee"};
 constexpr const char* kShipFrom[] = {"CN", "CN", "CN", "HK", "US", "DE", "GB", "PL", "ES", "JP"};
 
 // Chinese marketplace phrases (titles and descriptions of Chinese listings).
 constexpr std::string_view kZhTitleWords[] = {
-    "新款", "包邮", "时尚", "休闲", "运动", "大容量", "便携", "防水", "加厚", "韩版", "简约",
-    "男士", "女士", "儿童", "夏季", "冬季", "多功能", "家用", "户外", "旅行", "学生", "办公",
-    "正品", "现货", "特价", "热卖", "爆款", "高档", "商务", "复古"};
+    "新款", "包邮", "时尚", "休闲", "运动", "大容量", "便携",   "防水", "加厚", "韩版",
+    "简约", "男士", "女士", "儿童", "夏季", "冬季",   "多功能", "家用", "户外", "旅行",
+    "学生", "办公", "正品", "现货", "特价", "热卖",   "爆款",   "高档", "商务", "复古"};
 constexpr std::string_view kZhNouns[] = {
-    "双肩包", "运动鞋", "手提包", "钱包", "手表", "手机壳", "充电宝", "蓝牙音箱", "耳机",
-    "台灯", "保温杯", "菜刀", "炒锅", "吹风机", "吸尘器", "瑜伽垫", "帐篷", "太阳镜", "围巾",
-    "卫衣", "外套", "牛仔裤", "连衣裙", "袜子", "抱枕", "床单", "收纳盒", "花盆", "键盘"};
+    "双肩包", "运动鞋", "手提包", "钱包", "手表", "手机壳", "充电宝", "蓝牙音箱",
+    "耳机",   "台灯",   "保温杯", "菜刀", "炒锅", "吹风机", "吸尘器", "瑜伽垫",
+    "帐篷",   "太阳镜", "围巾",   "卫衣", "外套", "牛仔裤", "连衣裙", "袜子",
+    "抱枕",   "床单",   "收纳盒", "花盆", "键盘"};
 constexpr std::string_view kZhSentences[] = {
     "本店所有商品均为现货，付款后48小时内发货。",
     "材质环保无异味，做工精细，手感舒适。",
@@ -159,14 +246,32 @@ constexpr std::string_view kZhSentences[] = {
     "大容量设计，分区收纳，出行更加方便。",
     "采用优质面料，透气吸汗，四季皆宜。"};
 
-constexpr const char* kSuspiciousTerms[] = {
-    "replica", "1:1", "aaa quality", "super copy", "mirror quality", "high copy", "mirror copy",
-    "unbranded original", "factory original", "same as original", "grade aaa", "oem copy",
-    "counter quality", "inspired by", "dupe", "fake", "knockoff", "a+ quality", "1比1", "高仿",
-    "原单", "复刻"};
+constexpr const char* kSuspiciousTerms[] = {"replica",
+                                            "1:1",
+                                            "aaa quality",
+                                            "super copy",
+                                            "mirror quality",
+                                            "high copy",
+                                            "mirror copy",
+                                            "unbranded original",
+                                            "factory original",
+                                            "same as original",
+                                            "grade aaa",
+                                            "oem copy",
+                                            "counter quality",
+                                            "inspired by",
+                                            "dupe",
+                                            "fake",
+                                            "knockoff",
+                                            "a+ quality",
+                                            "1比1",
+                                            "高仿",
+                                            "原单",
+                                            "复刻"};
 constexpr const char* kPiracyTerms[] = {
-    "pdf", "ebook", "e-book", "digital copy", "instant download", "photocopy", "scanned copy",
-    "epub", "download link", "email delivery", "电子版", "扫描版", "pdf版", "网盘"};
+    "pdf",       "ebook",        "e-book", "digital copy",  "instant download",
+    "photocopy", "scanned copy", "epub",   "download link", "email delivery",
+    "电子版",    "扫描版",       "pdf版",  "网盘"};
 
 struct BanSpec {
   const char* id;
@@ -176,32 +281,63 @@ struct BanSpec {
 };
 const std::vector<BanSpec>& Bans() {
   static const std::vector<BanSpec> kBans = {
-      {"airbag-components", {"auto-parts/airbags"},
+      {"airbag-components",
+       {"auto-parts/airbags"},
        {"airbag", "air bag", "srs module", "airbag inflator", "安全气囊"},
        "unsafe_and_prohibited_products"},
-      {"firearm-parts", {"weapons", "weapons/parts"},
+      {"firearm-parts",
+       {"weapons", "weapons/parts"},
        {"auto sear", "bump stock", "solvent trap kit", "lower receiver", "80% lower"},
        "illegal_weapons"},
-      {"recalled-chargers", {"electronics/recalled"},
-       {"no fuse charger", "uncertified charger"}, "unsafe_and_prohibited_products"},
-      {"wildlife-products", {"collectibles/wildlife"},
-       {"ivory carving", "rhino horn", "pangolin scale", "象牙", "犀牛角"}, "protected_species"},
-      {"prescription-drugs", {"health/prescription"},
-       {"without prescription", "oxycodone", "tramadol 100mg"}, "regulated_goods"}};
+      {"recalled-chargers",
+       {"electronics/recalled"},
+       {"no fuse charger", "uncertified charger"},
+       "unsafe_and_prohibited_products"},
+      {"wildlife-products",
+       {"collectibles/wildlife"},
+       {"ivory carving", "rhino horn", "pangolin scale", "象牙", "犀牛角"},
+       "protected_species"},
+      {"prescription-drugs",
+       {"health/prescription"},
+       {"without prescription", "oxycodone", "tramadol 100mg"},
+       "regulated_goods"}};
   return kBans;
 }
 
 constexpr const char* kCompatibilityPhrases[] = {"compatible with", "replacement for", "fits",
                                                  "for use with", "works with"};
-constexpr const char* kWorkSubjects[] = {
-    "Electrical Circuits", "Criminal Law", "Molecular Biology", "Nursing Fundamentals",
-    "Marketing Management", "Biochemistry", "Pharmacology", "Human Anatomy", "Microeconomics",
-    "Organic Chemistry", "Linear Algebra", "Corporate Finance", "Clinical Medicine",
-    "Software Engineering", "Constitutional Law", "Cell Biology", "Statistics", "Physics",
-    "Thermodynamics", "Psychology", "Sociology", "World History", "Accounting", "Pathology",
-    "Data Structures", "Operating Systems", "Genetics", "Ecology", "Neuroscience", "Robotics"};
-constexpr const char* kWorkForms[] = {"Principles of", "Essentials of", "Introduction to",
-                                      "Textbook of", "Foundations of", "Advanced"};
+constexpr const char* kWorkSubjects[] = {"Electrical Circuits",
+                                         "Criminal Law",
+                                         "Molecular Biology",
+                                         "Nursing Fundamentals",
+                                         "Marketing Management",
+                                         "Biochemistry",
+                                         "Pharmacology",
+                                         "Human Anatomy",
+                                         "Microeconomics",
+                                         "Organic Chemistry",
+                                         "Linear Algebra",
+                                         "Corporate Finance",
+                                         "Clinical Medicine",
+                                         "Software Engineering",
+                                         "Constitutional Law",
+                                         "Cell Biology",
+                                         "Statistics",
+                                         "Physics",
+                                         "Thermodynamics",
+                                         "Psychology",
+                                         "Sociology",
+                                         "World History",
+                                         "Accounting",
+                                         "Pathology",
+                                         "Data Structures",
+                                         "Operating Systems",
+                                         "Genetics",
+                                         "Ecology",
+                                         "Neuroscience",
+                                         "Robotics"};
+constexpr const char* kWorkForms[] = {"Principles of", "Essentials of",  "Introduction to",
+                                      "Textbook of",   "Foundations of", "Advanced"};
 
 // ------------------------------------------------------------------ text helpers
 
@@ -270,15 +406,32 @@ std::string Leet(std::string_view term, Rng& rng) {
   for (char c : term) {
     const char* sub = nullptr;
     switch (c) {
-      case 'a': sub = rng.Chance(0.7) ? "4" : "@"; break;
-      case 'e': sub = "3"; break;
-      case 'i': sub = rng.Chance(0.7) ? "1" : "!"; break;
-      case 'o': sub = "0"; break;
-      case 's': sub = rng.Chance(0.5) ? "5" : "$"; break;
-      case 't': sub = "7"; break;
-      case 'l': sub = "1"; break;
-      case 'b': sub = "8"; break;
-      default: break;
+      case 'a':
+        sub = rng.Chance(0.7) ? "4" : "@";
+        break;
+      case 'e':
+        sub = "3";
+        break;
+      case 'i':
+        sub = rng.Chance(0.7) ? "1" : "!";
+        break;
+      case 'o':
+        sub = "0";
+        break;
+      case 's':
+        sub = rng.Chance(0.5) ? "5" : "$";
+        break;
+      case 't':
+        sub = "7";
+        break;
+      case 'l':
+        sub = "1";
+        break;
+      case 'b':
+        sub = "8";
+        break;
+      default:
+        break;
     }
     if (sub && (rng.Chance(0.6) || !changed)) {
       out += sub;
@@ -306,19 +459,32 @@ std::string Confusable(std::string_view term, Rng& rng) {
   // Cyrillic and Greek look-alikes of Latin letters.
   auto lookalike = [](char c) -> uint32_t {
     switch (c) {
-      case 'a': return 0x0430;
-      case 'c': return 0x0441;
-      case 'e': return 0x0435;
-      case 'o': return 0x043E;
-      case 'p': return 0x0440;
-      case 'x': return 0x0445;
-      case 'y': return 0x0443;
-      case 'i': return 0x0456;
-      case 's': return 0x0455;
-      case 'j': return 0x0458;
-      case 'k': return 0x03BA;
-      case 'v': return 0x03BD;
-      default: return 0;
+      case 'a':
+        return 0x0430;
+      case 'c':
+        return 0x0441;
+      case 'e':
+        return 0x0435;
+      case 'o':
+        return 0x043E;
+      case 'p':
+        return 0x0440;
+      case 'x':
+        return 0x0445;
+      case 'y':
+        return 0x0443;
+      case 'i':
+        return 0x0456;
+      case 's':
+        return 0x0455;
+      case 'j':
+        return 0x0458;
+      case 'k':
+        return 0x03BA;
+      case 'v':
+        return 0x03BD;
+      default:
+        return 0;
     }
   };
   std::string out;
@@ -336,8 +502,8 @@ std::string Confusable(std::string_view term, Rng& rng) {
 }
 
 std::string Glued(std::string_view term, Rng& rng) {
-  static constexpr const char* kSuffixes[] = {"2024", "style", "official", "shop", "store",
-                                              "original", "2025", "x"};
+  static constexpr const char* kSuffixes[] = {"2024",  "style",    "official", "shop",
+                                              "store", "original", "2025",     "x"};
   static constexpr const char* kPrefixes[] = {"new", "hot", "best", "top"};
   std::string base;
   for (char c : term)
@@ -369,9 +535,15 @@ std::string Misspelt(std::string_view term, Rng& rng) {
   std::string out(term);
   size_t pos = 1 + rng.Below(static_cast<uint32_t>(out.size() - 2));
   switch (rng.Below(3)) {
-    case 0: out.erase(pos, 1); break;                                  // deletion
-    case 1: std::swap(out[pos], out[pos + 1]); break;                  // transposition
-    default: out.insert(pos, 1, out[pos]); break;                      // doubled letter
+    case 0:
+      out.erase(pos, 1);
+      break;  // deletion
+    case 1:
+      std::swap(out[pos], out[pos + 1]);
+      break;  // transposition
+    default:
+      out.insert(pos, 1, out[pos]);
+      break;  // doubled letter
   }
   return out;
 }
@@ -443,8 +615,9 @@ void AppendEnglishSentence(Rng& rng, uint32_t* used, std::string* out) {
     case 3:
       *out += "Size: ";
       *out += std::to_string(rng.Between(10, 60)) + " x " + std::to_string(rng.Between(5, 40)) +
-              " x " + std::to_string(rng.Between(2, 20)) + " cm. Weight: " +
-              std::to_string(rng.Between(80, 2500)) + " g. Colour: " + rng.Pick(kColours) + ".";
+              " x " + std::to_string(rng.Between(2, 20)) +
+              " cm. Weight: " + std::to_string(rng.Between(80, 2500)) +
+              " g. Colour: " + rng.Pick(kColours) + ".";
       break;
     case 4:
       *out += "We ship within 48 hours from our ";
@@ -529,8 +702,8 @@ void AppendEnglishSentence(Rng& rng, uint32_t* used, std::string* out) {
     case 16:
       *out += "Specifications: " + std::to_string(rng.Between(3, 240)) + " V, " +
               std::to_string(rng.Between(5, 2000)) + " W, " +
-              std::to_string(rng.Between(500, 20000)) + " mAh, " + std::to_string(rng.Between(1, 5)) +
-              " year(s) of service.";
+              std::to_string(rng.Between(500, 20000)) + " mAh, " +
+              std::to_string(rng.Between(1, 5)) + " year(s) of service.";
       break;
     default:
       *out += "Why choose us? A " + std::to_string(rng.Between(2, 15)) + "-year-old store with " +
@@ -554,8 +727,9 @@ std::unordered_set<std::string> VocabularyPieces() {
   add_all(kFeatures), add_all(kPlaces), add_all(kSuspiciousTerms), add_all(kPiracyTerms);
   add_all(kCompatibilityPhrases), add_all(kWorkSubjects), add_all(kWorkForms);
   add_all(kBrandSuffixWords);
-  text += "case genuine look quality in stock used good condition second hand isbn sent by email "
-          "edition and";
+  text +=
+      "case genuine look quality in stock used good condition second hand isbn sent by email "
+      "edition and";
   std::unordered_set<std::string> pieces;
   std::string word;
   auto flush = [&] {
@@ -565,8 +739,10 @@ std::unordered_set<std::string> VocabularyPieces() {
   };
   for (char c : text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c >= 'a' && c <= 'z') word += c;
-    else flush();
+    if (c >= 'a' && c <= 'z')
+      word += c;
+    else
+      flush();
   }
   flush();
   // Chinese: runs of 2 and 3 consecutive non-ASCII characters.
@@ -598,17 +774,28 @@ std::unordered_set<std::string> VocabularyPieces() {
 
 std::string_view ListingKindName(ListingKind kind) {
   switch (kind) {
-    case ListingKind::kOrdinary: return "ordinary";
-    case ListingKind::kBrandPlain: return "brand_plain";
-    case ListingKind::kBrandLeet: return "brand_leet";
-    case ListingKind::kBrandSeparators: return "brand_separators";
-    case ListingKind::kBrandConfusable: return "brand_confusable";
-    case ListingKind::kBrandGlued: return "brand_glued";
-    case ListingKind::kBrandWidthOrZeroWidth: return "brand_width_or_zero_width";
-    case ListingKind::kBrandMisspelt: return "brand_misspelt";
-    case ListingKind::kBrandCjk: return "brand_cjk";
-    case ListingKind::kPiracy: return "piracy";
-    case ListingKind::kBanned: return "banned";
+    case ListingKind::kOrdinary:
+      return "ordinary";
+    case ListingKind::kBrandPlain:
+      return "brand_plain";
+    case ListingKind::kBrandLeet:
+      return "brand_leet";
+    case ListingKind::kBrandSeparators:
+      return "brand_separators";
+    case ListingKind::kBrandConfusable:
+      return "brand_confusable";
+    case ListingKind::kBrandGlued:
+      return "brand_glued";
+    case ListingKind::kBrandWidthOrZeroWidth:
+      return "brand_width_or_zero_width";
+    case ListingKind::kBrandMisspelt:
+      return "brand_misspelt";
+    case ListingKind::kBrandCjk:
+      return "brand_cjk";
+    case ListingKind::kPiracy:
+      return "piracy";
+    case ListingKind::kBanned:
+      return "banned";
   }
   return "?";
 }
@@ -644,16 +831,18 @@ ScreeningData::ScreeningData(ScreeningDataOptions options) : options_(options) {
   for (auto& c : counts) total += (c = rng.Pick(kCounts));
   while (total != options_.brand_terms) {
     auto& c = counts[rng.Below(static_cast<uint32_t>(n))];
-    if (total < options_.brand_terms && c < 40) ++c, ++total;
-    else if (total > options_.brand_terms && c > 1) --c, --total;
+    if (total < options_.brand_terms && c < 40)
+      ++c, ++total;
+    else if (total > options_.brand_terms && c > 1)
+      --c, --total;
   }
 
   catalogue_.rights_holders.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     screening::RightsHolderRules rh;
     // Publishers are spread evenly over the holders.
-    const bool publisher =
-        publishers > 0 && i % (n / publishers) == 0 && publisher_indices_.size() < static_cast<size_t>(publishers);
+    const bool publisher = publishers > 0 && i % (n / publishers) == 0 &&
+                           publisher_indices_.size() < static_cast<size_t>(publishers);
     char id[32];
     std::snprintf(id, sizeof id, publisher ? "pub-%05d" : "rh-%05d", i);
     rh.id = id;
@@ -686,9 +875,15 @@ ScreeningData::ScreeningData(ScreeningDataOptions options) : options_(options) {
       // Sub-brands and product lines: "velmoraflex", "velmora kids", "krastiq".
       std::string t;
       switch (rng.Below(4)) {
-        case 0: t = head + Syllable(rng); break;
-        case 1: t = head + " " + rng.Pick(kBrandSuffixWords); break;
-        default: t = BrandWord(rng, 5); break;
+        case 0:
+          t = head + Syllable(rng);
+          break;
+        case 1:
+          t = head + " " + rng.Pick(kBrandSuffixWords);
+          break;
+        default:
+          t = BrandWord(rng, 5);
+          break;
       }
       if (used.insert(t).second) rh.brand_terms.push_back(std::move(t));
     }
@@ -712,8 +907,8 @@ ScreeningData::ScreeningData(ScreeningDataOptions options) : options_(options) {
                 rng.Pick(kNouns);
       pr.terms.push_back(model);
       if (!line.empty()) pr.terms.push_back(line);
-      pr.msrp = screening::Money{std::round(std::exp(rng.Uniform(std::log(15.0), std::log(3000.0)))),
-                                 "USD"};
+      pr.msrp = screening::Money{
+          std::round(std::exp(rng.Uniform(std::log(15.0), std::log(3000.0)))), "USD"};
       rh.products.push_back(std::move(pr));
     }
     // Authorised sellers: the brand's own stores and a few marketplace sellers.
@@ -767,14 +962,48 @@ size_t ScreeningData::brand_term_count() const {
 std::vector<std::string> ScreeningData::Literals() const {
   // The context phrases the engine adds on its own (engine.cc keeps the
   // authoritative lists; these mirror them for the baseline's literal count).
-  static constexpr const char* kEnginePhrases[] = {
-      "compatible with", "compatible for", "compatible", "replacement for", "replacement",
-      "fits", "fit for", "for use with", "works with", "designed for", "suitable for",
-      "spare part for", "adapter for", "refill for", "适用于", "适用", "兼容", "适配", "替换",
-      "可替换", "配件", "not made by", "not affiliated with", "no affiliation with",
-      "not endorsed by", "not associated with", "unofficial", "third party", "aftermarket",
-      "非原装", "非官方", "used", "second hand", "secondhand", "pre owned", "preowned",
-      "pre loved", "preloved", "like new", "二手", "闲置", "九成新"};
+  static constexpr const char* kEnginePhrases[] = {"compatible with",
+                                                   "compatible for",
+                                                   "compatible",
+                                                   "replacement for",
+                                                   "replacement",
+                                                   "fits",
+                                                   "fit for",
+                                                   "for use with",
+                                                   "works with",
+                                                   "designed for",
+                                                   "suitable for",
+                                                   "spare part for",
+                                                   "adapter for",
+                                                   "refill for",
+                                                   "适用于",
+                                                   "适用",
+                                                   "兼容",
+                                                   "适配",
+                                                   "替换",
+                                                   "可替换",
+                                                   "配件",
+                                                   "not made by",
+                                                   "not affiliated with",
+                                                   "no affiliation with",
+                                                   "not endorsed by",
+                                                   "not associated with",
+                                                   "unofficial",
+                                                   "third party",
+                                                   "aftermarket",
+                                                   "非原装",
+                                                   "非官方",
+                                                   "used",
+                                                   "second hand",
+                                                   "secondhand",
+                                                   "pre owned",
+                                                   "preowned",
+                                                   "pre loved",
+                                                   "preloved",
+                                                   "like new",
+                                                   "二手",
+                                                   "闲置",
+                                                   "九成新"};
   std::set<std::string> set;
   auto add = [&](std::string_view s, bool squeezed_too) {
     std::string view = screening::NormalizeTerm(s);
@@ -820,10 +1049,12 @@ screening::Listing ScreeningData::MakeListing(int64_t index, ListingKind* kind_o
   double u = rng.Unit();
   if (u < options_.brand_share) {
     static constexpr ListingKind kDisguises[] = {
-        ListingKind::kBrandPlain,      ListingKind::kBrandPlain,      ListingKind::kBrandPlain,
-        ListingKind::kBrandPlain,      ListingKind::kBrandLeet,       ListingKind::kBrandLeet,
-        ListingKind::kBrandSeparators, ListingKind::kBrandSeparators, ListingKind::kBrandConfusable,
-        ListingKind::kBrandGlued,      ListingKind::kBrandGlued,      ListingKind::kBrandWidthOrZeroWidth,
+        ListingKind::kBrandPlain,      ListingKind::kBrandPlain,
+        ListingKind::kBrandPlain,      ListingKind::kBrandPlain,
+        ListingKind::kBrandLeet,       ListingKind::kBrandLeet,
+        ListingKind::kBrandSeparators, ListingKind::kBrandSeparators,
+        ListingKind::kBrandConfusable, ListingKind::kBrandGlued,
+        ListingKind::kBrandGlued,      ListingKind::kBrandWidthOrZeroWidth,
         ListingKind::kBrandMisspelt,   ListingKind::kBrandCjk};
     kind = rng.Pick(kDisguises);
   } else if (u < options_.brand_share + options_.piracy_share && !publisher_indices_.empty()) {
@@ -859,25 +1090,45 @@ screening::Listing ScreeningData::MakeListing(int64_t index, ListingKind* kind_o
     if (kind == ListingKind::kBrandCjk) {
       auto cjk = std::find_if(rh.brand_terms.begin(), rh.brand_terms.end(),
                               [](const std::string& t) { return !IsAsciiWord(t); });
-      if (cjk != rh.brand_terms.end()) term = *cjk;
-      else kind = ListingKind::kBrandPlain;
+      if (cjk != rh.brand_terms.end())
+        term = *cjk;
+      else
+        kind = ListingKind::kBrandPlain;
     }
     if (kind == ListingKind::kBrandMisspelt && term.size() < 7) kind = ListingKind::kBrandLeet;
     switch (kind) {
-      case ListingKind::kBrandLeet: brand_text = Leet(term, rng); break;
-      case ListingKind::kBrandSeparators: brand_text = Separated(term, rng); break;
-      case ListingKind::kBrandConfusable: brand_text = Confusable(term, rng); break;
-      case ListingKind::kBrandGlued: brand_text = Glued(term, rng); break;
-      case ListingKind::kBrandWidthOrZeroWidth: brand_text = WidthOrZeroWidth(term, rng); break;
-      case ListingKind::kBrandMisspelt: brand_text = Misspelt(term, rng); break;
-      default: brand_text = term; break;
+      case ListingKind::kBrandLeet:
+        brand_text = Leet(term, rng);
+        break;
+      case ListingKind::kBrandSeparators:
+        brand_text = Separated(term, rng);
+        break;
+      case ListingKind::kBrandConfusable:
+        brand_text = Confusable(term, rng);
+        break;
+      case ListingKind::kBrandGlued:
+        brand_text = Glued(term, rng);
+        break;
+      case ListingKind::kBrandWidthOrZeroWidth:
+        brand_text = WidthOrZeroWidth(term, rng);
+        break;
+      case ListingKind::kBrandMisspelt:
+        brand_text = Misspelt(term, rng);
+        break;
+      default:
+        brand_text = term;
+        break;
     }
     if (kind == ListingKind::kBrandPlain || kind == ListingKind::kBrandConfusable)
-      brand_text = rng.Chance(0.5) ? Capitalised(brand_text) : rng.Chance(0.3) ? Upper(brand_text) : brand_text;
+      brand_text = rng.Chance(0.5)   ? Capitalised(brand_text)
+                   : rng.Chance(0.3) ? Upper(brand_text)
+                                     : brand_text;
     if (rng.Chance(0.85)) l.category = rng.Pick(rh.categories);
     const screening::ProductRule* product =
-        rh.products.empty() ? nullptr : &rh.products[rng.Below(static_cast<uint32_t>(rh.products.size()))];
-    std::string product_term = product ? product->terms[rng.Below(static_cast<uint32_t>(product->terms.size()))] : "";
+        rh.products.empty() ? nullptr
+                            : &rh.products[rng.Below(static_cast<uint32_t>(rh.products.size()))];
+    std::string product_term =
+        product ? product->terms[rng.Below(static_cast<uint32_t>(product->terms.size()))] : "";
     double msrp = product && product->msrp ? product->msrp->amount : 100.0;
     double r = rng.Unit();
     if (r < 0.12) {
@@ -888,8 +1139,10 @@ screening::Listing ScreeningData::MakeListing(int64_t index, ListingKind* kind_o
     } else if (r < 0.30) {
       // Genuine: the authorised seller, or second-hand at a real price.
       lead = brand_text + " " + Upper(product_term);
-      if (rng.Chance(0.5)) l.seller_id = rng.Pick(rh.authorized_sellers);
-      else lead += rng.Chance(0.5) ? " used, good condition" : " second hand";
+      if (rng.Chance(0.5))
+        l.seller_id = rng.Pick(rh.authorized_sellers);
+      else
+        lead += rng.Chance(0.5) ? " used, good condition" : " second hand";
       l.price = screening::Money{std::round(msrp * rng.Uniform(0.7, 1.05) * 100) / 100, "USD"};
     } else {
       // A counterfeit: far below MSRP, often with a suspicious term.
@@ -905,11 +1158,19 @@ screening::Listing ScreeningData::MakeListing(int64_t index, ListingKind* kind_o
     const std::string& isbn = work.isbn13;
     std::string shown;
     switch (rng.Below(4)) {
-      case 0: shown = isbn; break;
-      case 1: shown = isbn.substr(0, 3) + "-" + isbn.substr(3, 1) + "-" + isbn.substr(4, 4) + "-" +
-                      isbn.substr(8, 4) + "-" + isbn.substr(12); break;
-      case 2: shown = Isbn10Of(isbn); break;
-      default: shown = ""; break;  // title only
+      case 0:
+        shown = isbn;
+        break;
+      case 1:
+        shown = isbn.substr(0, 3) + "-" + isbn.substr(3, 1) + "-" + isbn.substr(4, 4) + "-" +
+                isbn.substr(8, 4) + "-" + isbn.substr(12);
+        break;
+      case 2:
+        shown = Isbn10Of(isbn);
+        break;
+      default:
+        shown = "";
+        break;  // title only
     }
     lead = work.title + " " + rng.Pick(kPiracyTerms);
     if (!shown.empty()) extra = "ISBN " + shown + ", " + rng.Pick(kPiracyTerms) + " sent by email.";
@@ -935,11 +1196,12 @@ screening::Listing ScreeningData::MakeListing(int64_t index, ListingKind* kind_o
   if (!extra.empty() && rng.Chance(0.5)) description = extra + " ";
   uint32_t used_templates = 0;
   while (description.size() < target) {
-    if (chinese) description += rng.Pick(kZhSentences);
-    else AppendEnglishSentence(rng, &used_templates, &description), description += ' ';
+    if (chinese)
+      description += rng.Pick(kZhSentences);
+    else
+      AppendEnglishSentence(rng, &used_templates, &description), description += ' ';
   }
-  if (!extra.empty() && description.compare(0, extra.size(), extra) != 0)
-    description += extra;
+  if (!extra.empty() && description.compare(0, extra.size(), extra) != 0) description += extra;
   while (!description.empty() && description.back() == ' ') description.pop_back();
   l.description = std::move(description);
   if (kind_out) *kind_out = kind;

@@ -71,7 +71,8 @@ std::vector<IsbnMatch> FindIsbns(std::string_view text) {
       continue;
     }
     // A chain of digit groups joined by single '-' or ' '.
-    std::vector<Group> groups;
+    thread_local std::vector<Group> groups;
+    groups.clear();
     size_t j = i;
     while (j < n && IsDigit(text[j])) {
       size_t b = j;
@@ -95,6 +96,9 @@ std::vector<IsbnMatch> FindIsbns(std::string_view text) {
     while (g < groups.size() && !glued) {
       bool found = false;
       for (size_t h = groups.size(); h > g; --h) {
+        size_t count = 0;
+        for (size_t q = g; q < h; ++q) count += groups[q].end - groups[q].begin;
+        if (count != 10 && count != 13) continue;
         std::string digits;
         for (size_t q = g; q < h; ++q) digits.append(text.substr(groups[q].begin, groups[q].end - groups[q].begin));
         if (digits.size() != 10 && digits.size() != 13) continue;

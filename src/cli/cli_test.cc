@@ -297,7 +297,9 @@ TEST_F(CliTest, ScreenUsageAndCatalogueErrorsExitWithTwo) {
   EXPECT_NE(no_db.out.find("no Counterfoil database"), std::string::npos) << no_db.out;
   EXPECT_EQ(Cli("screen --catalog " + cat + " --threads 0 " + listings).exit_code, 2);
   EXPECT_EQ(Cli("screen --catalog " + cat).exit_code, 2);  // no listings file
-  CliRun missing_input = Cli("screen --catalog " + (kScreening / "catalog.json").string() + " " +
+  std::ofstream(dir_ / "good.json") << R"({"rights_holders": [{"id": "d", "name": "D",
+      "kind": "brand_owner", "brand_terms": ["dyson"]}]})";
+  CliRun missing_input = Cli("screen --catalog " + (dir_ / "good.json").string() + " " +
                              (dir_ / "none.jsonl").string());
   EXPECT_EQ(missing_input.exit_code, 2) << missing_input.out;
   EXPECT_NE(missing_input.out.find("none.jsonl: cannot open"), std::string::npos)

@@ -856,12 +856,24 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
       p = e + 1;
     }
     const size_t max_span = pair_index.empty() ? 1 : 2;
+    // Whether each word is an everyday one, looked up once and before any
+    // hashing: most words of a description are, and none of them is probed.
+    thread_local std::vector<int8_t> everyday;
+    everyday.assign(words.size(), -1);
+    auto is_everyday = [&](size_t w) {
+      if (everyday[w] < 0) {
+        everyday[w] = common_views->count(
+            std::string(view.substr(words[w].first, words[w].second - words[w].first)));
+      }
+      return everyday[w] == 1;
+    };
     for (size_t w = 0; w < words.size(); ++w) {
       for (size_t span = 1; span <= max_span && w + span <= words.size(); ++span) {
         uint32_t b = words[w].first, e = words[w + span - 1].second;
         size_t length = (e - b) - (span - 1);
         if (length + 1 < fuzzy_min || length > fuzzy_max + 1) continue;
         if (static_cast<unsigned char>(view[b]) >= 0x80) continue;
+        if (span == 1 ? is_everyday(w) : (is_everyday(w) && is_everyday(w + 1))) continue;
         candidate.clear();
         for (uint32_t q = b; q < e; ++q) {
           if (view[q] != ' ') candidate.push_back(view[q]);
@@ -878,11 +890,6 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
         if (overlaps) continue;
         size_t first = words[w].second - words[w].first;
         std::string_view cand(candidate);
-        if (span == 1 && common_views->count(candidate)) continue;
-        if (span == 2 && common_views->count(std::string(cand.substr(0, first))) &&
-            common_views->count(std::string(cand.substr(first)))) {
-          continue;
-        }
         for (uint32_t id : found) {
           const FuzzyTerm& t = fuzzy_terms[id];
           if (t.view == candidate || !WithinOneEdit(candidate, t.view)) continue;

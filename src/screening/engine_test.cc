@@ -423,11 +423,11 @@ std::string Disguise(const std::string& brand, std::mt19937& rng, std::string* h
   }
 }
 
-TEST(ScreeningProperty, ADisguisedBrandTermIsStillFound) {
-  std::mt19937 rng(20261123);
+// 300 distinct random brand names that are not everyday words, rights holder
+// "rh<i>" owning brands[i], all in category "cat".
+Catalogue RandomBrandCatalogue(std::mt19937& rng, std::vector<std::string>& brands) {
   const auto& lexicon = DefaultCommonWords();
   Catalogue c;
-  std::vector<std::string> brands;
   while (brands.size() < 300) {
     std::string b = RandomBrand(rng);
     if (std::binary_search(lexicon.begin(), lexicon.end(), b)) continue;
@@ -440,6 +440,13 @@ TEST(ScreeningProperty, ADisguisedBrandTermIsStillFound) {
     r.categories = {"cat"};
     c.rights_holders.push_back(r);
   }
+  return c;
+}
+
+TEST(ScreeningProperty, ADisguisedBrandTermIsStillFound) {
+  std::mt19937 rng(20261123);
+  std::vector<std::string> brands;
+  Catalogue c = RandomBrandCatalogue(rng, brands);
   auto rules = RuleSet::Compile(c);
   ASSERT_TRUE(rules.ok());
   for (int i = 0; i < 3000; ++i) {
@@ -460,17 +467,8 @@ TEST(ScreeningProperty, ADisguisedBrandTermIsStillFound) {
 TEST(ScreeningProperty, UnrelatedTextNeverGainsAMatchByNormalisation) {
   std::mt19937 rng(42);
   const auto& lexicon = DefaultCommonWords();
-  Catalogue c;
   std::vector<std::string> brands;
-  while (brands.size() < 300) {
-    std::string b = RandomBrand(rng);
-    if (std::binary_search(lexicon.begin(), lexicon.end(), b)) continue;
-    brands.push_back(b);
-    RightsHolderRules r;
-    r.id = "rh" + std::to_string(brands.size() - 1);
-    r.brand_terms = {b};
-    c.rights_holders.push_back(r);
-  }
+  Catalogue c = RandomBrandCatalogue(rng, brands);
   auto rules = RuleSet::Compile(c);
   ASSERT_TRUE(rules.ok());
   for (int i = 0; i < 3000; ++i) {

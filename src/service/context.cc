@@ -124,4 +124,17 @@ domain::ScreeningThresholds ServiceContext::ScreeningThresholdsFor(
   return t.ok() ? *t : base;
 }
 
+Status ServiceContext::VoidStrike(storage::Tx& tx, const std::string& actor,
+                                  const std::string& strike_id, const std::string& seller_id,
+                                  const std::string& why, json::object cause) {
+  if (strike_id.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(auto strike, tx.strikes().Find(strike_id));
+  if (!strike || strike->voided) return Status::Ok();
+  strike->voided = true;
+  strike->voided_reason = why;
+  RETURN_IF_ERROR(tx.strikes().Update(*strike));
+  cause["strike_id"] = strike->id;
+  return Record(tx, actor, "strike.voided", "seller", seller_id, cause);
+}
+
 }  // namespace counterfoil::service

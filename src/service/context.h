@@ -36,6 +36,12 @@ class ServiceContext {
   // Appends an audit entry for a state change.
   Status Record(storage::Tx& tx, const std::string& actor, std::string action,
                 std::string entity_type, std::string entity_id, const json::object& data = {});
+  // Voids strike `strike_id` (if it exists and stands) because the takedown
+  // behind it was reversed, and records it against seller `seller_id`;
+  // `cause` names that takedown in the audit entry ({"notice_id": ...}).
+  Status VoidStrike(storage::Tx& tx, const std::string& actor, const std::string& strike_id,
+                    const std::string& seller_id, const std::string& why,
+                    json::object cause = {});
   // Appends an event and queues deliveries to matching webhook endpoints;
   // wakes the deliverer after commit.
   Status Emit(storage::Tx& tx, domain::Event e);

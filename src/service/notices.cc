@@ -870,16 +870,7 @@ Status NoticeService::RestoreInTx(Tx& tx, const std::string& actor, Notice& n,
                                             {{"listing_id", n.listing_id}, {"notice_id", n.id},
                                              {"why", why}})));
   }
-  if (!n.strike_id.empty()) {
-    ASSIGN_OR_RETURN(auto strike, tx.strikes().Find(n.strike_id));
-    if (strike && !strike->voided) {
-      strike->voided = true;
-      strike->voided_reason = why;
-      RETURN_IF_ERROR(tx.strikes().Update(*strike));
-      RETURN_IF_ERROR(ctx_.Record(tx, actor, "strike.voided", "seller", n.seller_id,
-                                  {{"strike_id", strike->id}}));
-    }
-  }
+  RETURN_IF_ERROR(ctx_.VoidStrike(tx, actor, n.strike_id, n.seller_id, why));
   // A restoration by other means (an appeal, a reversed fast-lane takedown)
   // also ends a pending counter-notice clock: nothing is left to restore, and
   // a later "action filed" must not revive the takedown.

@@ -827,16 +827,8 @@ Status ScreeningService::OverturnInTx(Tx& tx, const std::string& actor, Screenin
                                              {"appeal_id", appeal_id},
                                              {"why", why}})));
   }
-  if (!hit.strike_id.empty()) {
-    ASSIGN_OR_RETURN(auto strike, tx.strikes().Find(hit.strike_id));
-    if (strike && !strike->voided) {
-      strike->voided = true;
-      strike->voided_reason = why;
-      RETURN_IF_ERROR(tx.strikes().Update(*strike));
-      RETURN_IF_ERROR(ctx_.Record(tx, actor, "strike.voided", "seller", hit.seller_id,
-                                  {{"strike_id", strike->id}, {"hit_id", hit.id}}));
-    }
-  }
+  RETURN_IF_ERROR(
+      ctx_.VoidStrike(tx, actor, hit.strike_id, hit.seller_id, why, {{"hit_id", hit.id}}));
   // The takedown no longer stands, so neither does its stay-down entry.
   RETURN_IF_ERROR(OnReversalInTx(tx, "hit:" + hit.id));
   // A false positive found on appeal, as if a reviewer had dismissed it.

@@ -130,8 +130,9 @@ struct PatternRef {
 };
 
 struct Literal {
-  std::string text;
+  std::string text;  // the normalised view
   std::vector<PatternRef> refs;
+  std::string term;  // as first registered ("replica", "1:1"), for reasons
 };
 
 struct HolderRules {
@@ -330,11 +331,13 @@ std::string Upper(std::string_view s) {
 // identical literals share one entry with several references.
 class LiteralTable {
  public:
-  void Add(std::string_view term_utf8, PatternRef ref) { AddView(NormalizeTerm(term_utf8), ref); }
-  void AddView(const std::string& view, PatternRef ref) {
+  void Add(std::string_view term_utf8, PatternRef ref) {
+    AddView(NormalizeTerm(term_utf8), ref, term_utf8);
+  }
+  void AddView(const std::string& view, PatternRef ref, std::string_view term = {}) {
     if (view.empty()) return;
     auto [it, inserted] = index_.try_emplace(view, literals_.size());
-    if (inserted) literals_.push_back(Literal{view, {}});
+    if (inserted) literals_.push_back(Literal{view, {}, std::string(term.empty() ? view : term)});
     auto& refs = literals_[it->second].refs;
     bool dup = std::any_of(refs.begin(), refs.end(), [&](const PatternRef& r) {
       return r.kind == ref.kind && r.owner == ref.owner && r.item == ref.item;
@@ -363,10 +366,10 @@ Result<std::vector<Literal>> BuildLiterals(const Catalogue& cat) {
                                    std::to_string(t));
       }
       PatternRef ref{PatternKind::kBrand, owner, static_cast<uint32_t>(t)};
-      table.AddView(view, ref);
+      table.AddView(view, ref, r.brand_terms[t]);
       // "louis vuitton" also as "louisvuitton", "ray-ban" as "rayban".
       std::string squeezed = Squeeze(view);
-      if (squeezed != view) table.AddView(squeezed, ref);
+      if (squeezed != view) table.AddView(squeezed, ref, r.brand_terms[t]);
     }
     for (size_t p = 0; p < r.products.size(); ++p) {
       for (const std::string& term : r.products[p].terms) {
@@ -378,7 +381,7 @@ Result<std::vector<Literal>> BuildLiterals(const Catalogue& cat) {
       // A title of one short word would match ordinary text; titles are
       // matched when they have at least two words or eight letters.
       if (view.find(' ') != std::string::npos || view.size() >= 8) {
-        table.AddView(view, {PatternKind::kWorkTitle, owner, static_cast<uint32_t>(w)});
+        table.AddView(view, {PatternKind::kWorkTitle, owner, static_cast<uint32_t>(w)}, r.works[w].title);
       }
     }
   }
@@ -1051,7 +1054,7 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     for (const Hit& s : suspicious) {
       std::string sq = quote(s.begin, s.end);
       c.reasons.push_back({"suspicious_term", "", "\"" + sq + "\" is a counterfeit seller's word",
-                           sq, literals[s.literal].text, Weights::kSuspicious});
+                           sq, literals[s.literal].term, Weights::kSuspicious});
       break;  // one is enough; more add no independent evidence
     }
     // Price against the MSRP of the product named, else the brand's cheapest
@@ -1168,7 +1171,7 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
       if (!piracy.empty()) {
         std::string pq = quote(piracy[0].begin, piracy[0].end);
         c.reasons.push_back({"piracy_term", "", "\"" + pq + "\" offers an unauthorised copy", pq,
-                             literals[piracy[0].literal].text, Weights::kPiracyTerm});
+                             literals[piracy[0].literal].term, Weights::kPiracyTerm});
       }
       double ratio = -1;
       auto w = work_of.find(h);

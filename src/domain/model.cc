@@ -384,6 +384,7 @@ json::object ToJson(const ProtectionProfile& v) {
   o["authorized_sellers"] = ToJsonArray(v.authorized_sellers);
   o["reference_images"] = ToJsonArray(v.reference_images);
   o["isbn_prefixes"] = ToJsonArray(v.isbn_prefixes);
+  o["common_word"] = v.common_word;
   if (!v.category_bans.empty()) o["category_bans"] = v.category_bans;
   if (!v.suspicious_terms.empty()) o["suspicious_terms"] = ToJsonArray(v.suspicious_terms);
   if (!v.piracy_terms.empty()) o["piracy_terms"] = ToJsonArray(v.piracy_terms);
@@ -404,6 +405,7 @@ void FromJson(const json::object& o, ProtectionProfile& v) {
   v.authorized_sellers = GetStrings(o, "authorized_sellers");
   v.reference_images = GetStrings(o, "reference_images");
   v.isbn_prefixes = GetStrings(o, "isbn_prefixes");
+  v.common_word = GetBool(o, "common_word");
   v.category_bans = GetArray(o, "category_bans");
   v.suspicious_terms = GetStrings(o, "suspicious_terms");
   v.piracy_terms = GetStrings(o, "piracy_terms");

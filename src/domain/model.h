@@ -154,6 +154,10 @@ struct ProtectionProfile {
   std::vector<std::string> authorized_sellers;
   std::vector<std::string> reference_images;  // blob SHA-256s
   std::vector<std::string> isbn_prefixes;
+  // The brand name is an everyday word (Apple, Dove, Coach, Shell): screening
+  // counts it only in `categories`. Brand terms found in the built-in English
+  // word list are treated so anyway.
+  bool common_word = false;
   // Platform-wide screening policy, kept on the operator's own organisation
   // (kind platform): category bans ({id, categories[], terms[], reason}),
   // suspicious terms ("replica", "1:1") and piracy terms ("pdf").

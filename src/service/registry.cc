@@ -228,6 +228,7 @@ Result<domain::ProtectionProfile> RegistryService::ParseProtection(const json::v
   pp.authorized_sellers = r.StringArray("authorized_sellers", false, 100000);
   pp.reference_images = r.StringArray("reference_images", false, 10000);
   pp.isbn_prefixes = r.StringArray("isbn_prefixes", false, 10000);
+  pp.common_word = r.OptBool("common_word").value_or(false);
   pp.suspicious_terms = r.StringArray("suspicious_terms", false, 10000);
   pp.piracy_terms = r.StringArray("piracy_terms", false, 10000);
   if (const json::array* bans = r.Array("category_bans", false)) {

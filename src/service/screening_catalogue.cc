@@ -67,6 +67,7 @@ Result<screening::Catalogue> LoadScreeningCatalogue(storage::Tx& tx) {
     h.categories = std::move(pp.categories);
     h.authorized_sellers = std::move(pp.authorized_sellers);
     h.isbn_prefixes = std::move(pp.isbn_prefixes);
+    h.common_word = pp.common_word;
     for (domain::Product& p : pp.products) {
       h.products.push_back({.name = std::move(p.name),
                             .terms = std::move(p.terms),

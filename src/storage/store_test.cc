@@ -199,6 +199,7 @@ ProtectionProfile SampleProfile(std::string org_id) {
   v.authorized_sellers = {"s-official"};
   v.reference_images = {Sha256Hex("photo")};
   v.isbn_prefixes = {"978030"};
+  v.common_word = true;
   v.updated_at = At(9);
   return v;
 }

@@ -42,6 +42,7 @@
 
 #include "api/app.h"
 #include "bench/keep_alive_client.h"
+#include "bench/machine_info.h"
 #include "common/clock.h"
 #include "storage/sqlite/migrations.h"
 
@@ -662,26 +663,6 @@ void BM_OneByOneIntake(benchmark::State& state) {
 }
 
 // ------------------------------------------------------------------ report
-
-std::string ReadFirstLine(const std::string& path, const std::string& prefix) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(prefix, 0) == 0) {
-      auto colon = line.find(':');
-      std::string v = colon == std::string::npos ? line : line.substr(colon + 1);
-      while (!v.empty() && v.front() == ' ') v.erase(v.begin());
-      return v;
-    }
-  return "?";
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
 std::string g_load_at_start;
 

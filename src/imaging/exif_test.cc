@@ -3,51 +3,14 @@
 #include <vector>
 
 #include "imaging/decode.h"
+#include "imaging/testing/test_images.h"
 
 namespace counterfoil::imaging {
 namespace {
 
-// An APP1 payload with IFD0 entries (tag, type, count, value).
-struct Entry {
-  uint16_t tag, type;
-  uint32_t count, value;
-};
-std::vector<uint8_t> Payload(bool big_endian, const std::vector<Entry>& entries,
+std::vector<uint8_t> Payload(bool big_endian, const std::vector<testing::ExifEntry>& entries,
                              uint32_t ifd_offset = 8) {
-  std::vector<uint8_t> s = {'E', 'x', 'i', 'f', 0, 0};
-  auto u16 = [&](uint32_t v) {
-    uint8_t a = static_cast<uint8_t>(v), b = static_cast<uint8_t>(v >> 8);
-    if (big_endian) std::swap(a, b);
-    s.push_back(a);
-    s.push_back(b);
-  };
-  auto u32 = [&](uint32_t v) {
-    if (big_endian) {
-      u16(v >> 16);
-      u16(v & 0xFFFF);
-    } else {
-      u16(v & 0xFFFF);
-      u16(v >> 16);
-    }
-  };
-  s.push_back(big_endian ? 'M' : 'I');
-  s.push_back(big_endian ? 'M' : 'I');
-  u16(42);
-  u32(ifd_offset);
-  u16(static_cast<uint32_t>(entries.size()));
-  for (const Entry& e : entries) {
-    u16(e.tag);
-    u16(e.type);
-    u32(e.count);
-    if (e.type == 3) {  // a SHORT sits in the first two bytes of the value field
-      u16(e.value);
-      u16(0);
-    } else {
-      u32(e.value);
-    }
-  }
-  u32(0);
-  return s;
+  return testing::ExifPayload(big_endian, entries, ifd_offset);
 }
 
 TEST(ExifOrientation, ReadsTheTagInBothByteOrders) {

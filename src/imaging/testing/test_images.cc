@@ -58,21 +58,16 @@ uint8_t TestAlpha(int x, int width) {
   return width <= 1 ? 255 : static_cast<uint8_t>((x * 255) / (width - 1));
 }
 
-namespace {
-
-std::vector<uint8_t> ExifSegment(int orientation, bool big_endian) {
-  // "Exif\0\0", TIFF header, IFD0 with one entry (Orientation, SHORT, 1).
+std::vector<uint8_t> ExifPayload(bool big_endian, const std::vector<ExifEntry>& entries,
+                                 uint32_t ifd_offset) {
   std::vector<uint8_t> s = {'E', 'x', 'i', 'f', 0, 0};
-  auto u16 = [&](unsigned v) {
-    if (big_endian) {
-      s.push_back(static_cast<uint8_t>(v >> 8));
-      s.push_back(static_cast<uint8_t>(v));
-    } else {
-      s.push_back(static_cast<uint8_t>(v));
-      s.push_back(static_cast<uint8_t>(v >> 8));
-    }
+  auto u16 = [&](uint32_t v) {
+    uint8_t a = static_cast<uint8_t>(v), b = static_cast<uint8_t>(v >> 8);
+    if (big_endian) std::swap(a, b);
+    s.push_back(a);
+    s.push_back(b);
   };
-  auto u32 = [&](unsigned v) {
+  auto u32 = [&](uint32_t v) {
     if (big_endian) {
       u16(v >> 16);
       u16(v & 0xFFFF);
@@ -84,19 +79,29 @@ std::vector<uint8_t> ExifSegment(int orientation, bool big_endian) {
   s.push_back(big_endian ? 'M' : 'I');
   s.push_back(big_endian ? 'M' : 'I');
   u16(42);
-  u32(8);       // IFD0 right after the header
-  u16(2);       // two entries: an unrelated one, then Orientation
-  u16(0x010F);  // Make, ASCII, 4 bytes inline
-  u16(2);
-  u32(4);
-  s.insert(s.end(), {'T', 'e', 's', 't'});
-  u16(0x0112);
-  u16(3);
-  u32(1);
-  u16(static_cast<unsigned>(orientation));
-  u16(0);
+  u32(ifd_offset);
+  u16(static_cast<uint32_t>(entries.size()));
+  for (const ExifEntry& e : entries) {
+    u16(e.tag);
+    u16(e.type);
+    u32(e.count);
+    if (e.type == 3) {
+      u16(e.value);
+      u16(0);
+    } else {
+      u32(e.value);
+    }
+  }
   u32(0);  // no next IFD
   return s;
+}
+
+namespace {
+
+// IFD0 with an unrelated entry (Make, ASCII, 4 bytes inline) and then Orientation.
+std::vector<uint8_t> ExifSegment(int orientation, bool big_endian) {
+  return ExifPayload(big_endian,
+                     {{0x010F, 2, 4, 0}, {0x0112, 3, 1, static_cast<uint32_t>(orientation)}});
 }
 
 }  // namespace

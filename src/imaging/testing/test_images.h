@@ -21,6 +21,16 @@ Image SyntheticImage(int width, int height, int palette_colors = 0);
 // The same picture greyed (R = G = B).
 Image GreyImage(const Image& image);
 
+// An APP1 "Exif" payload: the TIFF header in either byte order and IFD0 with
+// these entries (tag, type, count, value; a SHORT value sits in the first two
+// bytes of the value field), starting at `ifd_offset`.
+struct ExifEntry {
+  uint16_t tag, type;
+  uint32_t count, value;
+};
+std::vector<uint8_t> ExifPayload(bool big_endian, const std::vector<ExifEntry>& entries,
+                                 uint32_t ifd_offset = 8);
+
 struct JpegEncodeOptions {
   int quality = 95;
   bool progressive = false;

@@ -1233,7 +1233,7 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
 
   // --- stay-down
   if (ctx.stay_down != nullptr && ctx.stay_down->size() > 0) {
-    TextFingerprint fp = FingerprintText(listing.title, listing.description);
+    TextFingerprint fp = FingerprintView(view);  // the view of title \n description
     if (auto m = ctx.stay_down->Find(fp)) {
       Case c;
       char sim[16];

@@ -50,11 +50,13 @@ TextFingerprint FingerprintText(std::string_view title, std::string_view descrip
   text.append(description);
   thread_local NormalizedText norm;
   Normalize(text, norm);
+  return FingerprintView(norm.text);
+}
 
+TextFingerprint FingerprintView(std::string_view view) {
   TextFingerprint fp;
   uint64_t prev = 0;
   bool have_prev = false;
-  std::string_view view = norm.text;
   size_t pos = 0;
   while (pos < view.size()) {
     size_t end = view.find(' ', pos);

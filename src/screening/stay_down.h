@@ -34,6 +34,9 @@ struct TextFingerprint {
 
 // Normalises (normalize.h) and fingerprints a listing's text. Pure.
 TextFingerprint FingerprintText(std::string_view title, std::string_view description);
+// The same from the already normalised view of "title\ndescription" (what
+// the engine has at hand), so screening does not normalise twice.
+TextFingerprint FingerprintView(std::string_view normalized_view);
 
 // Jaccard similarity of two fingerprints' shingle sets, in [0, 1].
 double Similarity(const TextFingerprint& a, const TextFingerprint& b);

@@ -193,6 +193,11 @@ std::map<std::string, Expectation> AuthorizationMatrix::Table() {
       {"POST /v1/sessions", {"VVVVVVVV", fixed("/v1/sessions", json::object{})}},
       {"DELETE /v1/sessions/current", {"UOOOOOOO", fixed("/v1/sessions/current")}},
       {"GET /v1/me", {"UOOOOOOO", fixed("/v1/me")}},
+      // Console support; the test server runs without demo mode or --test-clock
+      // (tests/console_support_test.cc covers both switched on).
+      {"GET /v1/demo/accounts", {"DDDDDDDD", fixed("/v1/demo/accounts")}},
+      {"POST /v1/test/clock",
+       {"UDDDDDDD", fixed("/v1/test/clock", json::object{{"advance_seconds", 0}})}},
 
       {"POST /v1/organisations",
        {"UODDDDDD", [this](Role) {

@@ -235,9 +235,10 @@ void Api::Add(std::string method, std::string pattern, Authed h) {
 
 Response Api::Handle(Request& req) {
   auto start = std::chrono::steady_clock::now();
-  Response r = router_.Dispatch(req);
+  bool console = console_ && ConsoleFiles::Claims(req);
+  Response r = console ? console_->Serve(req) : router_.Dispatch(req);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::string route = req.route.empty() ? "unmatched" : req.route;
+  std::string route = console ? "console" : req.route.empty() ? "unmatched" : req.route;
   metrics_.Increment("counterfoil_http_requests_total",
                      {{"method", req.method}, {"route", route}, {"status", std::to_string(r.status)}});
   metrics_.Observe("counterfoil_http_request_seconds", {{"route", route}}, secs);
@@ -270,6 +271,25 @@ void Api::Register() {
     json::array items;
     for (auto id : {"cn_ecl", "us_dmca", "eu_dsa"}) items.emplace_back(domain::RegimeToJson(*domain::BuiltInRegime(id)));
     return Response::Json(200, json::object{{"items", std::move(items)}});
+  });
+
+  // ------------------------------------------------------------ console support
+  AddOpen("GET", "/v1/demo/accounts", [this](Request&) -> Result<Response> {
+    if (!demo_accounts_) return NotFound("not a demo server");
+    return Response::Json(200, json::object{{"items", *demo_accounts_}});
+  });
+  Add("POST", "/v1/test/clock", [this](Request& req, const Principal& p) -> Result<Response> {
+    if (!test_clock_) return NotFound("the clock moves only on a server started with --test-clock");
+    if (p.role != domain::Role::kAdmin)
+      return Status(StatusCode::kPermissionDenied, "only an admin may move the clock");
+    ASSIGN_OR_RETURN(json::value body, Body(req));
+    FieldReader r(body);
+    int64_t seconds = r.Int("advance_seconds", 0, 400LL * 24 * 3600);
+    RETURN_IF_ERROR(r.status());
+    test_clock_->Advance(std::chrono::seconds(seconds));
+    s_.poke_jobs();  // deadlines that have now passed are handled at once
+    return Response::Json(200, json::object{{"now", FormatTime(s_.ctx.Now())},
+                                            {"offset_seconds", test_clock_->offset().count() / 1000}});
   });
 
   // ------------------------------------------------------------ sessions

@@ -10,13 +10,19 @@
 //  - cursor pagination (`limit`, `cursor` → `next_cursor`);
 //  - proactive screening: verdicts at publish time (/v1/screen), screening
 //    hits and their decisions, rule statistics and the rule set's status;
-//  - /healthz, /metrics (Prometheus) and /v1/openapi.json.
+//  - /healthz, /metrics (Prometheus) and /v1/openapi.json;
+//  - the web console's files at "/" (ServeConsole), the demo accounts for its
+//    sign-in page in demo mode, and the movable clock of `--test-clock`.
 //
 //   Api api(services, config, clock);
 //   http::Server server(opts, [&](http::Request& r) { return api.Handle(r); });
 #pragma once
 
 #include <memory>
+#include <optional>
+
+#include "api/console.h"
+#include "api/test_clock.h"
 
 #include "api/http/message.h"
 #include "api/http/metrics.h"
@@ -51,6 +57,15 @@ class Api {
   std::vector<std::pair<std::string, std::string>> Routes() const { return router_.Routes(); }
   http::Metrics& metrics() { return metrics_; }
 
+  // Start-up only (before the server runs):
+  // Serves the built console (the directory holding index.html) at "/".
+  void ServeConsole(std::string root) { console_ = std::make_unique<ConsoleFiles>(std::move(root)); }
+  // Demo mode: GET /v1/demo/accounts lists these (objects with email, role,
+  // description, password) for the console's sign-in page; 404 otherwise.
+  void SetDemoAccounts(json::array accounts) { demo_accounts_ = std::move(accounts); }
+  // `--test-clock`: POST /v1/test/clock moves `clock` forward; 404 otherwise.
+  void SetTestClock(TestClock* clock) { test_clock_ = clock; }
+
  private:
   using Authed = std::function<Result<http::Response>(http::Request&, const service::Principal&)>;
   using Open = std::function<Result<http::Response>(http::Request&)>;
@@ -64,6 +79,9 @@ class Api {
   http::Router router_;
   http::Metrics metrics_;
   http::RateLimiter limiter_;
+  std::unique_ptr<ConsoleFiles> console_;
+  std::optional<json::array> demo_accounts_;
+  TestClock* test_clock_ = nullptr;
   // Sign-in attempts per email address: 10 at once, then one every 6 s, so
   // passwords cannot be guessed quickly (each attempt also costs an Argon2id hash).
   http::RateLimiter login_limiter_{1.0 / 6.0, 10};

@@ -1,6 +1,7 @@
 // The counterfoil command: the server and the operator's tools.
 //
 //   counterfoil serve --demo                    # demo marketplace on :8080
+//   counterfoil serve --demo --test-clock       # ... with a clock tests may move forward
 //   counterfoil serve --config counterfoil.toml
 //   counterfoil user add --email a@b.c --name "A" --role reviewer --password-stdin
 //   counterfoil apikey create --user a@b.c
@@ -60,7 +61,8 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 void PrintAccounts(const std::vector<api::DemoAccount>& accounts, const std::string& base) {
-  std::cout << "\nCounterfoil demo is running at " << base << "\n\n"
+  std::cout << "\nCounterfoil demo is running at " << base << "\n"
+            << "Open " << base << "/ in a browser for the console; the sign-in page lists these accounts.\n\n"
             << "Console logins (password for all: " << accounts.front().password << ") and API keys:\n";
   for (const auto& a : accounts)
     std::cout << "  " << a.email << std::string(34 - std::min<size_t>(33, a.email.size()), ' ')
@@ -71,7 +73,35 @@ void PrintAccounts(const std::vector<api::DemoAccount>& accounts, const std::str
             << std::flush;
 }
 
-int Serve(const Common& common, bool demo) {
+// Where the console's build is looked for when --console is not given: the
+// source tree's web/dist (what `make build` produces), if it holds a build.
+std::string DefaultConsoleDir() {
+#ifdef COUNTERFOIL_CONSOLE_DIR
+  std::error_code ec;
+  if (std::filesystem::exists(std::string(COUNTERFOIL_CONSOLE_DIR) + "/index.html", ec))
+    return COUNTERFOIL_CONSOLE_DIR;
+#endif
+  return "";
+}
+
+struct ServeOptions {
+  bool demo = false;
+  bool test_clock = false;
+  std::string console_dir;
+};
+
+json::array DemoAccountsJson() {
+  json::array out;
+  for (const auto& a : api::DemoAccounts())
+    out.emplace_back(json::object{{"email", a.email},
+                                  {"role", a.role},
+                                  {"description", a.description},
+                                  {"password", a.password}});
+  return out;
+}
+
+int Serve(const Common& common, const ServeOptions& opt) {
+  bool demo = opt.demo;
   auto cfg = LoadConfig(common);
   if (!cfg.ok()) return Fail(cfg.status());
   if (demo) {
@@ -86,8 +116,17 @@ int Serve(const Common& common, bool demo) {
     if (seeded.ok()) spdlog::info("seeded the demo marketplace into {}", cfg->data_dir);
     else spdlog::info("{} already holds data; serving it", cfg->data_dir);
   }
-  auto app = api::App::Open(*cfg, SystemClock::Default());
+  api::TestClock test_clock;
+  const Clock* clock = opt.test_clock ? static_cast<const Clock*>(&test_clock) : SystemClock::Default();
+  auto app = api::App::Open(*cfg, clock);
   if (!app.ok()) return Fail(app.status());
+  if (opt.test_clock) {
+    (*app)->api().SetTestClock(&test_clock);
+    spdlog::warn("--test-clock: an admin may move this server's clock forward (tests and demos only)");
+  }
+  if (demo) (*app)->api().SetDemoAccounts(DemoAccountsJson());
+  std::string console_dir = opt.console_dir.empty() ? DefaultConsoleDir() : opt.console_dir;
+  if (!console_dir.empty()) (*app)->api().ServeConsole(console_dir);
   // Block the stop signals before any thread starts so only sigwait sees them.
   sigset_t set;
   sigemptyset(&set);
@@ -98,7 +137,9 @@ int Serve(const Common& common, bool demo) {
   if (!started.ok()) return Fail(started);
   std::string host = cfg->listen.substr(0, cfg->listen.rfind(':'));
   std::string base = "http://" + host + ":" + std::to_string((*app)->port());
-  spdlog::info("counterfoil serving {} on {} (data in {})", "API", base, cfg->data_dir);
+  spdlog::info("counterfoil serving {} on {} (data in {})",
+               console_dir.empty() ? "the API" : "the API and the console from " + console_dir, base,
+               cfg->data_dir);
   if (demo) PrintAccounts(api::DemoAccounts(), base);
   std::cout << "listening on " << base << std::endl;
   int sig = 0;
@@ -211,11 +252,15 @@ int main(int argc, char** argv) {
     c->add_option("--data", common.data_dir, "data directory (default ./counterfoil-data)");
   };
 
-  bool demo = false;
+  ServeOptions serve_opt;
   auto* serve = cli.add_subcommand("serve", "run the HTTP API and background jobs");
   add_common(serve);
   serve->add_option("--listen", common.listen, "host:port to listen on (default 127.0.0.1:8080)");
-  serve->add_flag("--demo", demo, "seed the demo marketplace into a fresh data directory");
+  serve->add_flag("--demo", serve_opt.demo, "seed the demo marketplace into a fresh data directory");
+  serve->add_option("--console", serve_opt.console_dir,
+                    "directory of the built web console (default: web/dist of the source tree)");
+  serve->add_flag("--test-clock", serve_opt.test_clock,
+                  "let an admin move the clock forward (POST /v1/test/clock); tests and demos only");
 
   auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
   add_common(migrate);
@@ -317,7 +362,7 @@ int main(int argc, char** argv) {
     return cli.exit(e) == 0 ? 0 : 2;
   }
 
-  if (*serve) return Serve(common, demo);
+  if (*serve) return Serve(common, serve_opt);
   if (*config_default) {
     std::cout << service::DefaultConfigToml();
     return 0;

@@ -51,6 +51,8 @@ bench: deps
 	cmake --build build/release -j $(JOBS)
 	./build/release/bench/notice_intake_benchmark
 	./build/release/bench/screening_benchmark
+	./build/release/bench/photo_hash_benchmark
+	./build/release/bench/hash_index_benchmark
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60

@@ -4,7 +4,15 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace counterfoil::imaging {
 namespace internal {
@@ -95,6 +103,260 @@ class HashIndex::IdMap {
   size_t used_ = 0;
 };
 
+namespace internal {
+namespace {
+
+// Heap memory for large tables: 2 MiB-aligned, with transparent huge pages
+// requested, so the random probes of a search do not also miss the TLB on
+// every access (a 10-million-hash index spans about 1.5 GB).
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
+template <typename T>
+std::unique_ptr<T[], FreeDeleter> AllocateZeroed(size_t n) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  size_t bytes = std::max<size_t>(n * sizeof(T), 64);
+  const size_t align = bytes >= kHugePage ? kHugePage : 64;
+  bytes = (bytes + align - 1) / align * align;
+  void* p = std::aligned_alloc(align, bytes);
+  if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (align == kHugePage) madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  std::memset(p, 0, bytes);
+  return std::unique_ptr<T[], FreeDeleter>(static_cast<T*>(p));
+}
+
+constexpr std::array<uint8_t, 256> kBytePopCount = [] {
+  std::array<uint8_t, 256> t{};
+  for (int i = 0; i < 256; ++i)
+    t[i] = static_cast<uint8_t>(std::popcount(static_cast<unsigned>(i)));
+  return t;
+}();
+
+// Bits [start, start + length) of a hash, length <= 32.
+inline uint32_t SegmentBits(const Hash256& h, int start, int length) {
+  const auto& w = h.words();
+  const int i = start >> 6, offset = start & 63;
+  uint64_t v = w[i] >> offset;
+  if (offset + length > 64) v |= w[i + 1] << (64 - offset);
+  return static_cast<uint32_t>(v & ((uint64_t{1} << length) - 1));
+}
+
+// Number of keys within t bits of one of `bits` bits: sum of C(bits, k), k <= t.
+double BallSize(int bits, int t) {
+  double total = 0, term = 1;
+  for (int k = 0; k <= std::min(t, bits); ++k) {
+    total += term;
+    term = term * (bits - k) / (k + 1);
+  }
+  return total;
+}
+
+// Calls f(key ^ mask, popcount(mask)) for every mask of at most `t` of the
+// low `bits` bits, starting with the key itself.
+template <typename F>
+void ForEachNeighbour(uint32_t key, int bits, int t, int first, int used, const F& f) {
+  f(key, used);
+  if (used == t) return;
+  for (int b = first; b < bits; ++b) ForEachNeighbour(key ^ (1u << b), bits, t, b + 1, used + 1, f);
+}
+
+}  // namespace
+
+// Multi-index hashing (Norouzi, Punjani and Fleet, TPAMI 2014): the 256 bits
+// in 11 segments (8 of 23 bits, then 3 of 24), one table per segment. A
+// table's buckets are addressed by the top `h` bits of the segment (h grows
+// with the index, so a bucket holds about 7-14 entries); each entry keeps the
+// position of its hash and the next 8 bits of the segment, which filter the
+// bucket without touching the hash. A bucket is a chain of 64-byte chunks
+// (11 entries each): the first chunk sits in an array indexed by the bucket
+// key, so a probe of a bucket is a single cache miss in the common case, and
+// overflow chunks come from a pool with a free list. Only the last chunk of a
+// chain is ever partly filled; erasure fills the hole from it.
+class MultiIndex {
+ public:
+  static constexpr int kSegments = 11;
+  static constexpr int kSlots = 11;
+  static constexpr int kMinBucketBits = 10;
+  static constexpr int kMaxBucketBits = 23;  // the shortest segment
+  static constexpr int kLowBits = 8;
+
+  struct alignas(64) Chunk {
+    uint32_t pos[kSlots];
+    uint32_t next;  // the next chunk's reference, 0 for none
+    uint8_t low[kSlots];
+    uint8_t count;
+  };
+  static_assert(sizeof(Chunk) == 64);
+
+  static constexpr int Length(int segment) { return segment < 8 ? 23 : 24; }
+  static constexpr int Start(int segment) {
+    return segment < 8 ? 23 * segment : 184 + 24 * (segment - 8);
+  }
+
+  // The bucket bits suited to n entries: about 7 to 14 entries a bucket.
+  static int BucketBitsFor(size_t n) {
+    const int bits = static_cast<int>(std::bit_width(n / 7)) - 1;
+    return std::clamp(bits, kMinBucketBits, kMaxBucketBits);
+  }
+
+  explicit MultiIndex(int bucket_bits) : h_(bucket_bits) {
+    for (Table& t : tables_) t.heads = AllocateZeroed<Chunk>(size_t{1} << h_);
+  }
+  int bucket_bits() const { return h_; }
+
+  void Insert(uint32_t pos, const Hash256& hash) {
+    for (int s = 0; s < kSegments; ++s) {
+      uint32_t key;
+      uint8_t low;
+      Split(hash, s, key, low);
+      tables_[s].Insert(key, low, pos, h_);
+    }
+  }
+  void Erase(uint32_t pos, const Hash256& hash) {
+    for (int s = 0; s < kSegments; ++s) {
+      uint32_t key;
+      uint8_t low;
+      Split(hash, s, key, low);
+      tables_[s].Erase(key, pos, h_);
+    }
+  }
+  // The entry stored at `from` (holding `hash`) moved to `to`.
+  void Relocate(uint32_t from, uint32_t to, const Hash256& hash) {
+    for (int s = 0; s < kSegments; ++s) {
+      uint32_t key;
+      uint8_t low;
+      Split(hash, s, key, low);
+      tables_[s].Relocate(key, from, to, h_);
+    }
+  }
+  size_t Bytes() const {
+    size_t total = 0;
+    for (const Table& t : tables_)
+      total += ((size_t{1} << h_) + t.overflow.capacity()) * sizeof(Chunk);
+    return total;
+  }
+
+  // The per-segment thresholds for radius r (-1: segment not searched), with
+  // sum(t_i + 1) = r + 1, the larger ones on the longer segments; and whether
+  // the tables beat a scan of n hashes at that radius. The estimate counts a
+  // probe or a candidate as one cache miss (~8 ns) and a scanned hash-variant
+  // as 0.75 ns (the AVX2 kernel's rate, README.md).
+  // n counts at least the size the tables were built for, so that a table
+  // that exists (a reserved or shrinking index) is used.
+  bool Plan(int radius, size_t n, std::array<int, kSegments>& t) const {
+    n = std::max(n, size_t{7} << h_);
+    const int total = radius + 1;
+    const int q = total / kSegments, rem = total % kSegments;
+    double probes = 0, candidates = 0;
+    for (int s = 0; s < kSegments; ++s) {
+      const int rank = s >= 8 ? s - 8 : s + 3;  // 24-bit segments first
+      t[s] = q - 1 + (rank < rem ? 1 : 0);
+      if (t[s] < 0) continue;
+      probes += BallSize(h_, t[s]);
+      candidates += static_cast<double>(n) * BallSize(Length(s), t[s]) / std::ldexp(1.0, Length(s));
+    }
+    return (probes + candidates) * 8.0 < 0.75 * static_cast<double>(n);
+  }
+
+  // Segment s of a hash: the bucket key and the low-bit filter byte.
+  void Split(const Hash256& hash, int s, uint32_t& key, uint8_t& low) const {
+    const int length = Length(s);
+    const uint32_t v = SegmentBits(hash, Start(s), length);
+    const int rest = length - h_;
+    const int low_bits = std::min(rest, kLowBits);
+    key = v >> rest;
+    low = static_cast<uint8_t>((v >> (rest - low_bits)) & ((1u << low_bits) - 1));
+  }
+
+  struct Table {
+    std::unique_ptr<Chunk[], FreeDeleter> heads;  // 2^h, indexed by bucket key
+    std::vector<Chunk> overflow;                  // reference 2^h + i
+    uint32_t free = 0;                            // first free overflow chunk
+
+    Chunk& At(uint32_t ref, int h) {
+      const uint32_t heads_count = 1u << h;
+      return ref < heads_count ? heads[ref] : overflow[ref - heads_count];
+    }
+    const Chunk& At(uint32_t ref, int h) const { return const_cast<Table*>(this)->At(ref, h); }
+
+    uint32_t NewChunk(int h) {
+      if (free != 0) {
+        const uint32_t ref = free;
+        Chunk& c = At(ref, h);
+        free = c.next;
+        c = Chunk{};
+        return ref;
+      }
+      overflow.emplace_back();
+      return static_cast<uint32_t>((size_t{1} << h) + overflow.size() - 1);
+    }
+    void Insert(uint32_t key, uint8_t low, uint32_t pos, int h) {
+      uint32_t ref = key;
+      while (At(ref, h).count == kSlots) {
+        if (At(ref, h).next == 0) {
+          const uint32_t fresh = NewChunk(h);  // may move the pool
+          At(ref, h).next = fresh;
+        }
+        ref = At(ref, h).next;
+      }
+      Chunk& c = At(ref, h);
+      c.pos[c.count] = pos;
+      c.low[c.count] = low;
+      ++c.count;
+    }
+    void Erase(uint32_t key, uint32_t pos, int h) {
+      Chunk* hole_chunk = nullptr;
+      int hole = 0;
+      uint32_t ref = key, previous = 0;
+      for (;;) {
+        Chunk& c = At(ref, h);
+        for (int j = 0; hole_chunk == nullptr && j < c.count; ++j) {
+          if (c.pos[j] == pos) {
+            hole_chunk = &c;
+            hole = j;
+          }
+        }
+        if (c.next == 0) break;
+        previous = ref;
+        ref = c.next;
+      }
+      assert(hole_chunk != nullptr);
+      if (hole_chunk == nullptr) return;
+      Chunk& tail = At(ref, h);
+      const int last = tail.count - 1;
+      hole_chunk->pos[hole] = tail.pos[last];
+      hole_chunk->low[hole] = tail.low[last];
+      --tail.count;
+      if (tail.count == 0 && ref >= (1u << h)) {  // an emptied overflow chunk
+        At(previous, h).next = 0;
+        tail.next = free;
+        free = ref;
+      }
+    }
+    void Relocate(uint32_t key, uint32_t from, uint32_t to, int h) {
+      for (uint32_t ref = key;;) {
+        Chunk& c = At(ref, h);
+        for (int j = 0; j < c.count; ++j) {
+          if (c.pos[j] == from) {
+            c.pos[j] = to;
+            return;
+          }
+        }
+        if (c.next == 0) break;
+        ref = c.next;
+      }
+      assert(false && "relocated entry not in its bucket");
+    }
+  };
+
+  int h_;
+  std::array<Table, kSegments> tables_;
+};
+
+}  // namespace internal
+
 namespace {
 
 struct RawHit {
@@ -137,8 +399,122 @@ void ScanPortable(const void* blocks, size_t count, const Hash256* queries, int 
   ScanScalar(blocks, count, queries, nq, radius, hits);
 }
 
+// Multi-index search. Three passes over small buffers, each prefetching a
+// fixed distance ahead, so that dozens of the random cache misses that
+// dominate the cost are in flight at once: (1) the bucket probes of every
+// variant and segment, (2) the entries of each probed chunk whose filter byte
+// is close enough (candidates; overflow chunks are appended to the probe
+// list), (3) the full distance of each candidate to the variant that found
+// it. The few survivors are then sorted into storage order, deduplicated and
+// given their closest variant over all the queries, as the scan would.
+struct Probe {
+  const internal::MultiIndex::Chunk* chunk;
+  uint8_t qlow, allow, variant, segment;
+};
+struct Candidate {
+  uint32_t position;
+  uint32_t variant;
+};
+struct MihScratch {
+  std::vector<Probe> probes;
+  std::vector<Candidate> candidates;
+  std::vector<uint32_t> survivors;
+};
+constexpr size_t kPrefetchAhead = 24;
+
+[[gnu::always_inline]] inline void MihSearchBody(
+    const internal::MultiIndex& mi, const std::array<int, internal::MultiIndex::kSegments>& t,
+    const void* blocks_ptr, const Hash256* queries, int nq, int radius, std::vector<RawHit>& hits) {
+  using internal::MultiIndex;
+  thread_local MihScratch scratch;  // capacity reused across searches
+  auto& probes = scratch.probes;
+  auto& candidates = scratch.candidates;
+  auto& survivors = scratch.survivors;
+  probes.clear();
+  candidates.clear();
+  survivors.clear();
+  const int h = mi.bucket_bits();
+  for (int v = 0; v < nq; ++v) {
+    for (int s = 0; s < MultiIndex::kSegments; ++s) {
+      if (t[s] < 0) continue;
+      uint32_t key;
+      uint8_t qlow;
+      mi.Split(queries[v], s, key, qlow);
+      const MultiIndex::Table& table = mi.tables_[s];
+      internal::ForEachNeighbour(key, h, t[s], 0, 0, [&](uint32_t k, int used) {
+        probes.push_back({&table.heads[k], qlow, static_cast<uint8_t>(t[s] - used),
+                          static_cast<uint8_t>(v), static_cast<uint8_t>(s)});
+      });
+    }
+  }
+  for (size_t i = 0; i < probes.size(); ++i) {
+    if (i + kPrefetchAhead < probes.size()) __builtin_prefetch(probes[i + kPrefetchAhead].chunk);
+    const Probe p = probes[i];
+    const MultiIndex::Chunk& c = *p.chunk;
+    for (int j = 0; j < c.count; ++j) {
+      if (internal::kBytePopCount[c.low[j] ^ p.qlow] <= p.allow)
+        candidates.push_back({c.pos[j], p.variant});
+    }
+    if (c.next != 0) {
+      const MultiIndex::Chunk* next = &mi.tables_[p.segment].At(c.next, h);
+      __builtin_prefetch(next);
+      probes.push_back({next, p.qlow, p.allow, p.variant, p.segment});
+    }
+  }
+  const auto* blocks = static_cast<const Block*>(blocks_ptr);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (i + kPrefetchAhead < candidates.size()) {
+      const uint32_t ahead = candidates[i + kPrefetchAhead].position;
+      const Block& b = blocks[ahead / 8];
+      __builtin_prefetch(&b.w[0][ahead % 8]);
+      __builtin_prefetch(&b.w[1][ahead % 8]);
+    }
+    const Candidate c = candidates[i];
+    const Block& b = blocks[c.position / 8];
+    const size_t lane = c.position % 8;
+    const auto& q = queries[c.variant].words();
+    int d = std::popcount(b.w[0][lane] ^ q[0]) + std::popcount(b.w[1][lane] ^ q[1]);
+    if (d > radius) continue;
+    d += std::popcount(b.w[2][lane] ^ q[2]) + std::popcount(b.w[3][lane] ^ q[3]);
+    if (d <= radius) survivors.push_back(c.position);
+  }
+  std::sort(survivors.begin(), survivors.end());
+  survivors.erase(std::unique(survivors.begin(), survivors.end()), survivors.end());
+  for (const uint32_t pos : survivors) {
+    const Block& b = blocks[pos / 8];
+    const size_t lane = pos % 8;
+    int best = Hash256::kBits + 1, best_q = 0;
+    for (int v = 0; v < nq; ++v) {
+      const auto& q = queries[v].words();
+      const int d = std::popcount(b.w[0][lane] ^ q[0]) + std::popcount(b.w[1][lane] ^ q[1]) +
+                    std::popcount(b.w[2][lane] ^ q[2]) + std::popcount(b.w[3][lane] ^ q[3]);
+      if (d < best) {
+        best = d;
+        best_q = v;
+      }
+    }
+    hits.push_back({pos, static_cast<uint16_t>(best), static_cast<uint8_t>(best_q)});
+  }
+}
+
+using MihFn = void (*)(const internal::MultiIndex&, const std::array<int, 11>&, const void*,
+                       const Hash256*, int, int, std::vector<RawHit>&);
+
+void MihSearchPortable(const internal::MultiIndex& mi, const std::array<int, 11>& t,
+                       const void* blocks, const Hash256* queries, int nq, int radius,
+                       std::vector<RawHit>& hits) {
+  MihSearchBody(mi, t, blocks, queries, nq, radius, hits);
+}
+
 #if defined(__x86_64__)
 #define CF_X86 1
+
+[[gnu::target("popcnt")]] void MihSearchPopcnt(const internal::MultiIndex& mi,
+                                               const std::array<int, 11>& t, const void* blocks,
+                                               const Hash256* queries, int nq, int radius,
+                                               std::vector<RawHit>& hits) {
+  MihSearchBody(mi, t, blocks, queries, nq, radius, hits);
+}
 
 [[gnu::target("popcnt")]] void ScanPopcnt(const void* blocks, size_t count, const Hash256* queries,
                                           int nq, int radius, std::vector<RawHit>& hits) {
@@ -151,8 +527,8 @@ void ScanPortable(const void* blocks, size_t count, const Hash256* queries, int 
 // AVX2 Instructions", 2018). Two words' byte counts (at most 16 each) are
 // added before the one VPSADBW.
 [[gnu::target("avx2")]] inline __m256i ByteCountsAvx2(__m256i v) {
-  const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1,
-                                         2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
+                                         1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low = _mm256_set1_epi8(0x0f);
   const __m256i lo = _mm256_shuffle_epi8(table, _mm256_and_si256(v, low));
   const __m256i hi = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
@@ -184,8 +560,7 @@ void ScanPortable(const void* blocks, size_t count, const Hash256* queries, int 
     __m256i best_q = _mm256_setzero_si256();
     bool any = false;
     for (int i = 0; i < nq; ++i) {
-      __m256i d =
-          PopCount2x64Avx2(_mm256_xor_si256(x0, q[i][0]), _mm256_xor_si256(x1, q[i][1]));
+      __m256i d = PopCount2x64Avx2(_mm256_xor_si256(x0, q[i][0]), _mm256_xor_si256(x1, q[i][1]));
       // Half the bits already exceed the radius in all four lanes: no match
       // here, and this variant cannot be the closest of a match either.
       if (_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(d, r))) == 0xF) continue;
@@ -276,6 +651,14 @@ ScanFn KernelFunction(ScanKernel kernel) {
   return ScanPortable;
 }
 
+MihFn MihFunction(ScanKernel kernel) {
+#if defined(CF_X86)
+  if (kernel != ScanKernel::kPortable) return MihSearchPopcnt;
+#endif
+  (void)kernel;
+  return MihSearchPortable;
+}
+
 }  // namespace
 
 std::string_view ScanKernelName(ScanKernel kernel) {
@@ -321,15 +704,23 @@ ScanKernel BestScanKernel() {
   return best;
 }
 
-HashIndex::HashIndex() : HashIndex(BestScanKernel()) {}
-HashIndex::HashIndex(ScanKernel kernel)
-    : kernel_(ScanKernelSupported(kernel) ? kernel : BestScanKernel()),
+HashIndex::HashIndex() : HashIndex(Options{}) {}
+HashIndex::HashIndex(ScanKernel kernel) : HashIndex(Options{.kernel = kernel}) {}
+HashIndex::HashIndex(const Options& options)
+    : kernel_(ScanKernelSupported(options.kernel) ? options.kernel : BestScanKernel()),
+      min_multi_index_size_(options.min_multi_index_size),
       positions_(std::make_unique<IdMap>()) {}
 HashIndex::~HashIndex() = default;
 HashIndex::HashIndex(HashIndex&&) noexcept = default;
 HashIndex& HashIndex::operator=(HashIndex&&) noexcept = default;
 
 void HashIndex::Reserve(size_t n) {
+  Grow(n);
+  reserved_ = std::max(reserved_, n);
+  MaintainMultiIndex();
+}
+
+void HashIndex::Grow(size_t n) {
   const size_t blocks = (n + 7) / 8;
   if (blocks > block_capacity_) {
     auto grown = std::make_unique<Block[]>(blocks);
@@ -342,6 +733,39 @@ void HashIndex::Reserve(size_t n) {
   positions_->Reserve(n);
 }
 
+void HashIndex::MaintainMultiIndex() {
+  using internal::MultiIndex;
+  const size_t n = ids_.size();
+  const size_t planned = std::max(n, reserved_);
+  int bits = 0;  // 0: no tables
+  if (multi_ == nullptr) {
+    if (planned >= min_multi_index_size_) bits = MultiIndex::BucketBitsFor(planned);
+  } else if (planned < min_multi_index_size_ / 2) {
+    bits = 0;  // small again (hysteresis: half the threshold)
+  } else {
+    const int h = multi_->bucket_bits();
+    bits = h;
+    // Rebuild when buckets average more than 14 or fewer than 3 entries.
+    if (n > (size_t{14} << h) || planned < (size_t{3} << h))
+      bits = MultiIndex::BucketBitsFor(planned);
+    if (bits == h) return;
+  }
+  if (bits == 0) {
+    multi_.reset();
+    return;
+  }
+  multi_.reset();  // free the old tables before the new ones take memory
+  multi_ = std::make_unique<MultiIndex>(bits);
+  for (size_t pos = 0; pos < n; ++pos) multi_->Insert(static_cast<uint32_t>(pos), At(pos));
+}
+
+Hash256 HashIndex::At(size_t position) const {
+  const Block& b = blocks_[position / 8];
+  std::array<uint64_t, 4> words;
+  for (int w = 0; w < 4; ++w) words[w] = b.w[w][position % 8];
+  return Hash256(words);
+}
+
 void HashIndex::Put(size_t position, const Hash256& hash) {
   Block& b = blocks_[position / 8];
   for (int w = 0; w < 4; ++w) b.w[w][position % 8] = hash.words()[w];
@@ -349,14 +773,20 @@ void HashIndex::Put(size_t position, const Hash256& hash) {
 
 void HashIndex::Add(Id id, const Hash256& hash) {
   if (const uint32_t* pos = positions_->Find(id)) {
+    if (multi_ != nullptr) {
+      multi_->Erase(*pos, At(*pos));
+      multi_->Insert(*pos, hash);
+    }
     Put(*pos, hash);
     return;
   }
   const size_t position = ids_.size();
-  if (position / 8 >= block_capacity_) Reserve(std::max<size_t>(64, position + position / 2));
+  if (position / 8 >= block_capacity_) Grow(std::max<size_t>(64, position + position / 2));
   Put(position, hash);
   ids_.push_back(id);
   positions_->Insert(id, static_cast<uint32_t>(position));
+  if (multi_ != nullptr) multi_->Insert(static_cast<uint32_t>(position), hash);
+  MaintainMultiIndex();
 }
 
 bool HashIndex::Remove(Id id) {
@@ -365,6 +795,12 @@ bool HashIndex::Remove(Id id) {
   const size_t position = *found;
   const size_t last = ids_.size() - 1;
   positions_->Erase(id);
+  if (multi_ != nullptr) {
+    multi_->Erase(static_cast<uint32_t>(position), At(position));
+    if (position != last) {
+      multi_->Relocate(static_cast<uint32_t>(last), static_cast<uint32_t>(position), At(last));
+    }
+  }
   if (position != last) {  // the last entry fills the hole
     const Block& from = blocks_[last / 8];
     Block& to = blocks_[position / 8];
@@ -373,6 +809,7 @@ bool HashIndex::Remove(Id id) {
     *positions_->Find(ids_[position]) = static_cast<uint32_t>(position);
   }
   ids_.pop_back();
+  MaintainMultiIndex();
   return true;
 }
 
@@ -381,14 +818,17 @@ bool HashIndex::Contains(Id id) const { return positions_->Find(id) != nullptr; 
 std::optional<Hash256> HashIndex::Find(Id id) const {
   const uint32_t* pos = positions_->Find(id);
   if (pos == nullptr) return std::nullopt;
-  const Block& b = blocks_[*pos / 8];
-  std::array<uint64_t, 4> words;
-  for (int w = 0; w < 4; ++w) words[w] = b.w[w][*pos % 8];
-  return Hash256(words);
+  return At(*pos);
 }
 
 size_t HashIndex::MemoryBytes() const {
-  return block_capacity_ * sizeof(Block) + ids_.capacity() * sizeof(Id) + positions_->Bytes();
+  return block_capacity_ * sizeof(Block) + ids_.capacity() * sizeof(Id) + positions_->Bytes() +
+         (multi_ != nullptr ? multi_->Bytes() : 0);
+}
+
+bool HashIndex::UsesMultiIndex(int radius) const {
+  std::array<int, internal::MultiIndex::kSegments> t;
+  return multi_ != nullptr && radius >= 0 && multi_->Plan(radius, ids_.size(), t);
 }
 
 std::vector<HashIndex::Match> HashIndex::Scan(const Hash256* queries, int count, int radius) const {
@@ -396,7 +836,12 @@ std::vector<HashIndex::Match> HashIndex::Scan(const Hash256* queries, int count,
   if (radius < 0 || ids_.empty()) return out;
   radius = std::min(radius, Hash256::kBits);
   std::vector<RawHit> hits;
-  KernelFunction(kernel_)(blocks_.get(), ids_.size(), queries, count, radius, hits);
+  std::array<int, internal::MultiIndex::kSegments> thresholds;
+  if (multi_ != nullptr && multi_->Plan(radius, ids_.size(), thresholds)) {
+    MihFunction(kernel_)(*multi_, thresholds, blocks_.get(), queries, count, radius, hits);
+  } else {
+    KernelFunction(kernel_)(blocks_.get(), ids_.size(), queries, count, radius, hits);
+  }
   out.reserve(hits.size());
   for (const RawHit& h : hits) {
     out.push_back({ids_[h.position], h.distance, static_cast<Dihedral>(h.variant)});

@@ -1,4 +1,5 @@
-// HashIndex: exact Hamming-radius search over PDQ hashes, by SIMD brute force.
+// HashIndex: exact Hamming-radius search over PDQ hashes: multi-index hashing
+// for large banks, SIMD brute force for small ones and large radii.
 //
 //   HashIndex index;                               // the best scan kernel for this CPU
 //   index.Add(reference_id, hash);                 // add, or replace what id held
@@ -6,13 +7,26 @@
 //     Flag(m.id, m.distance, m.variant);           // each entry once, its closest variant
 //   index.Remove(reference_id);
 //
-// Every entry within the radius is returned: the scan compares the query with
-// every stored hash, so recall is 100% by construction (hash_index_test.cc
-// checks each kernel against a naive scan). With AVX2 a dihedral query takes
-// about 5 ms per million hashes on one core (README.md, "Figures"), so it
-// suits banks up to ~150,000 hashes at <= 1 ms; larger banks want multi-index
-// hashing (Norouzi, Punjani and Fleet, "Fast Exact Search in Hamming Space
-// with Multi-Index Hashing", TPAMI 2014) in front of it.
+// Every entry within the radius is returned, by either method (hash_index_test.cc
+// checks both against a naive scan):
+//
+// - Brute force compares the query with every stored hash. With AVX2 a
+//   dihedral query takes about 5 ms per million hashes on one core, so it is
+//   what banks below Options::min_multi_index_size (default 16,384) use.
+// - Multi-index hashing (Norouzi, Punjani and Fleet, "Fast Exact Search in
+//   Hamming Space with Multi-Index Hashing", TPAMI 2014) cuts the 256 bits
+//   into 11 segments of 23 or 24 bits, each with its own table. If two hashes
+//   are within r bits, then for thresholds t_i with sum(t_i + 1) = r + 1 at
+//   least one segment i differs in at most t_i bits (pigeonhole, generalised
+//   as in Qin et al., "GPH: Similarity Search in Hamming Space", ICDE 2018);
+//   at r = 31 ten segments are searched to 2 bits and one to 1. Every stored
+//   hash that passes one such segment test is a candidate, and every candidate
+//   is checked with its full distance, so recall stays exactly 100%. On random
+//   hashes a dihedral query at r = 31 verifies about 0.0003 n candidates per
+//   variant from about 2,100 table probes (README.md, "The index": well under
+//   1 ms at 10 million hashes). The per-segment cost grows as C(h, t): a query
+//   whose radius makes that estimate dearer than a scan (beyond r ~ 60 at 10
+//   million) is answered by brute force, exactly as well.
 //
 // The scan kernel is chosen once from the CPU: AVX-512 with VPOPCNTDQ (8
 // hashes per instruction), AVX2 (4 hashes, popcount by nibble lookup, with an
@@ -23,7 +37,11 @@
 // Storage: the hashes in blocks of 8, word-major (the k-th 64-bit word of 8
 // hashes side by side), so one aligned load feeds 8 (AVX-512) or 4 (AVX2)
 // comparisons; removal moves the last entry into the hole, so positions stay
-// dense. About 60 bytes per hash with the id map (MemoryBytes()).
+// dense. About 60 bytes per hash with the id map; the multi-index tables add
+// about 90 more (MemoryBytes(); README.md has the measured figures). Add and
+// Remove stay O(1) with the tables (11 bucket updates each); the tables are
+// rebuilt, O(n), when the size doubles or falls to a quarter of what they were
+// built for (amortised O(1), but one Add then takes about a second at 10 million).
 //
 // Thread safety: const methods may run concurrently; Add, Remove and Reserve
 // need exclusive access (the owner holds a lock, GUARDED_BY it).
@@ -43,6 +61,7 @@
 namespace counterfoil::imaging {
 namespace internal {
 struct HashBlock;  // 8 hashes, word-major (hash_index.cc)
+class MultiIndex;  // the segment tables (hash_index.cc)
 }  // namespace internal
 
 enum class ScanKernel { kPortable, kPopcnt, kAvx2, kAvx512 };
@@ -67,7 +86,17 @@ class HashIndex {
     friend bool operator==(const Match&, const Match&) = default;
   };
 
+  struct Options {
+    // The scan kernel; one the CPU lacks is replaced by BestScanKernel().
+    ScanKernel kernel = BestScanKernel();
+    // Multi-index hashing from this many entries on (brute force below it,
+    // where a scan costs at most ~0.1 ms); SIZE_MAX turns it off (tests and
+    // benchmarks of the scan), 0 uses it at every size (tests).
+    size_t min_multi_index_size = 16'384;
+  };
+
   HashIndex();
+  explicit HashIndex(const Options& options);
   // A specific kernel (tests, benchmarks); it must be supported by the CPU,
   // else the best supported one is used.
   explicit HashIndex(ScanKernel kernel);
@@ -83,10 +112,14 @@ class HashIndex {
   // The hash stored under `id`, if any.
   std::optional<Hash256> Find(Id id) const;
   size_t size() const { return ids_.size(); }
+  // Makes room for n entries (and sizes the multi-index tables for n).
   void Reserve(size_t n);
-  // Bytes held: hashes, ids and the id map.
+  // Bytes held: hashes, ids, the id map and the multi-index tables.
   size_t MemoryBytes() const;
   ScanKernel kernel() const { return kernel_; }
+  // Whether a search with this radius goes through the multi-index tables
+  // (else it scans); for tests and benchmarks.
+  bool UsesMultiIndex(int radius) const;
 
   // Every entry within `radius` (0..256) of `query`, in storage order.
   std::vector<Match> Search(const Hash256& query, int radius = kPdqMatchRadius) const;
@@ -100,12 +133,19 @@ class HashIndex {
   class IdMap;
   std::vector<Match> Scan(const Hash256* queries, int count, int radius) const;
   void Put(size_t position, const Hash256& hash);
+  void Grow(size_t n);  // storage for n entries
+  Hash256 At(size_t position) const;
+  // Builds, rebuilds or drops the multi-index tables for the current size.
+  void MaintainMultiIndex();
 
   ScanKernel kernel_;
+  size_t min_multi_index_size_;
+  size_t reserved_ = 0;  // the largest Reserve(n)
   std::unique_ptr<internal::HashBlock[]> blocks_;
   size_t block_capacity_ = 0;
   std::vector<Id> ids_;  // by position
   std::unique_ptr<IdMap> positions_;
+  std::unique_ptr<internal::MultiIndex> multi_;  // null while brute force serves
 };
 
 }  // namespace counterfoil::imaging

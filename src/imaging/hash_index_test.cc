@@ -1,12 +1,16 @@
-// Recall property tests: every scan kernel this CPU runs returns exactly what
-// a naive scan over the same hashes returns, for random banks with planted
-// near-duplicates, every radius, single and dihedral queries, and after
-// random adds, replacements and removals.
+// Recall property tests: every scan kernel this CPU runs, and the
+// multi-index tables, return exactly what a naive scan over the same hashes
+// returns, for random banks with planted near-duplicates (also at exactly the
+// radius, and with the flipped bits spread over the segments so that only one
+// segment passes its threshold), every radius 0..64, single and dihedral
+// queries, and after random adds, replacements and removals that make the
+// tables grow, shrink and disappear.
 #include "imaging/hash_index.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <random>
 #include <set>
@@ -204,6 +208,208 @@ TEST(HashIndex, NegativeRadiusFindsNothingAndLargeRadiusEverything) {
   EXPECT_TRUE(index.Search(q, -1).empty());
   EXPECT_EQ(index.Search(q, 1000).size(), 50u);
   EXPECT_GT(index.MemoryBytes(), 50u * 32);
+}
+
+// ---- Multi-index hashing ----
+
+HashIndex::Options MultiIndexFrom(size_t min_size, ScanKernel kernel = BestScanKernel()) {
+  HashIndex::Options options;
+  options.kernel = kernel;
+  options.min_multi_index_size = min_size;
+  return options;
+}
+HashIndex::Options ScanOnly() { return MultiIndexFrom(SIZE_MAX); }
+
+// `h` with `bits` flipped as evenly as possible over the index's 11 segments
+// (8 of 23 bits, then 3 of 24): the hardest case for the pigeonhole argument,
+// where most segments differ by just more than their threshold.
+Hash256 FlipSpread(Hash256 h, int bits, std::mt19937_64& rng) {
+  std::vector<std::vector<int>> segments(11);
+  for (int s = 0, start = 0; s < 11; ++s) {
+    const int length = s < 8 ? 23 : 24;
+    for (int b = start; b < start + length; ++b) segments[s].push_back(b);
+    std::shuffle(segments[s].begin(), segments[s].end(), rng);
+    start += length;
+  }
+  std::vector<int> order(11);
+  for (int s = 0; s < 11; ++s) order[s] = s;
+  std::shuffle(order.begin(), order.end(), rng);
+  for (int i = 0; i < bits; ++i) {
+    const int s = order[i % 11];
+    const int bit = segments[s][i / 11];
+    if (h.Bit(bit)) {
+      h.ClearBit(bit);
+    } else {
+      h.SetBit(bit);
+    }
+  }
+  return h;
+}
+
+// Random hashes plus, for each query, copies at every distance 0..64, both
+// with random and with spread flips, and a crowd of very close copies of the
+// first query (which share buckets and make long bucket chains).
+Bank MakeAdversarialBank(size_t n, int num_queries, std::mt19937_64& rng) {
+  Bank bank;
+  uint64_t id = 1;
+  for (int q = 0; q < num_queries; ++q) bank.queries.push_back(RandomHash(rng));
+  for (size_t i = 0; i < n; ++i) bank.hashes[id++] = RandomHash(rng);
+  for (const Hash256& q : bank.queries) {
+    for (int d = 0; d <= 64; ++d) {
+      bank.hashes[id++] = Flip(q, d, rng);
+      bank.hashes[id++] = FlipSpread(q, d, rng);
+    }
+  }
+  for (int i = 0; i < 300; ++i)
+    bank.hashes[id++] = Flip(bank.queries[0], static_cast<int>(rng() % 5), rng);
+  return bank;
+}
+
+TEST(HashIndexMultiIndex, FindsExactlyWhatANaiveScanFindsAtEveryRadius) {
+  std::mt19937_64 rng(11);
+  for (size_t n : {0, 1, 500, 20000}) {
+    SCOPED_TRACE("n=" + std::to_string(n));
+    Bank bank = MakeAdversarialBank(n, 8, rng);
+    HashIndex index(MultiIndexFrom(0));
+    HashIndex scan(ScanOnly());
+    for (const auto& [id, h] : bank.hashes) {
+      index.Add(id, h);
+      scan.Add(id, h);
+    }
+    for (int radius = 0; radius <= kPdqMatchRadius; ++radius)
+      ASSERT_TRUE(index.UsesMultiIndex(radius));
+    ASSERT_FALSE(scan.UsesMultiIndex(kPdqMatchRadius));
+    std::array<Hash256, 8> variants;
+    std::copy(bank.queries.begin(), bank.queries.end(), variants.begin());
+    for (int radius = 0; radius <= 64; ++radius) {
+      SCOPED_TRACE("radius " + std::to_string(radius));
+      for (const Hash256& q : bank.queries) {
+        const auto got = index.Search(q, radius);
+        ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, &q, 1, radius));
+        ASSERT_EQ(got, scan.Search(q, radius));  // the same order, too
+      }
+      const auto got = index.SearchDihedral(variants, radius);
+      ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, variants.data(), 8, radius));
+      ASSERT_EQ(got, scan.SearchDihedral(variants, radius));
+    }
+    // The planted copies at exactly 31 bits, spread or not, are found.
+    EXPECT_GE(index.Search(bank.queries[1], 31).size(), 64u);
+  }
+}
+
+TEST(HashIndexMultiIndex, AllKernelsVerifyCandidatesAlike) {
+  std::mt19937_64 rng(12);
+  Bank bank = MakeAdversarialBank(3000, 8, rng);
+  std::array<Hash256, 8> variants;
+  std::copy(bank.queries.begin(), bank.queries.end(), variants.begin());
+  const auto expected = NaiveScan(bank.hashes, variants.data(), 8, 31);
+  for (ScanKernel kernel : SupportedKernels()) {
+    SCOPED_TRACE(ScanKernelName(kernel));
+    HashIndex index(MultiIndexFrom(0, kernel));
+    for (const auto& [id, h] : bank.hashes) index.Add(id, h);
+    ASSERT_TRUE(index.UsesMultiIndex(31));
+    EXPECT_EQ(Sorted(index.SearchDihedral(variants, 31)), expected);
+  }
+}
+
+TEST(HashIndexMultiIndex, LargeRadiiFallBackToTheScanAndStayExact) {
+  std::mt19937_64 rng(13);
+  Bank bank = MakeAdversarialBank(20000, 2, rng);
+  HashIndex index(MultiIndexFrom(0));
+  for (const auto& [id, h] : bank.hashes) index.Add(id, h);
+  EXPECT_TRUE(index.UsesMultiIndex(31));
+  EXPECT_FALSE(index.UsesMultiIndex(128));
+  EXPECT_FALSE(index.UsesMultiIndex(-1));
+  for (int radius : {70, 100, 128, 256, 1000}) {
+    ASSERT_EQ(Sorted(index.Search(bank.queries[0], radius)),
+              NaiveScan(bank.hashes, &bank.queries[0], 1, radius));
+  }
+  EXPECT_TRUE(index.Search(bank.queries[0], -1).empty());
+}
+
+// Adds, replacements and removals, through table growth (the bucket bits go
+// up twice), shrinking, and the tables being dropped below half the
+// threshold and built again; checked against a naive scan at every step.
+TEST(HashIndexMultiIndex, StaysExactWhileGrowingShrinkingAndDroppingTables) {
+  std::mt19937_64 rng(14);
+  std::vector<Hash256> queries;
+  for (int i = 0; i < 8; ++i) queries.push_back(RandomHash(rng));
+  std::array<Hash256, 8> variants;
+  std::copy(queries.begin(), queries.end(), variants.begin());
+  HashIndex index(MultiIndexFrom(2000));
+  std::map<uint64_t, Hash256> model;
+  auto check = [&](const char* phase) {
+    SCOPED_TRACE(phase);
+    ASSERT_EQ(index.size(), model.size());
+    for (int radius : {0, 7, 31, 45}) {
+      ASSERT_EQ(Sorted(index.SearchDihedral(variants, radius)),
+                NaiveScan(model, variants.data(), 8, radius))
+          << "radius " << radius << ", size " << model.size();
+    }
+  };
+  auto random_entry = [&] {
+    const int kind = static_cast<int>(rng() % 3);
+    const Hash256& q = queries[rng() % queries.size()];
+    const int d = static_cast<int>(rng() % 40);
+    return kind == 0 ? RandomHash(rng) : kind == 1 ? Flip(q, d, rng) : FlipSpread(q, d, rng);
+  };
+  uint64_t next_id = 0;
+  // Grow to 40,000 with some replacements and removals on the way.
+  while (model.size() < 40000) {
+    const uint64_t r = rng() % 10;
+    if (r < 7 || model.empty()) {
+      const uint64_t id = next_id++;
+      model[id] = random_entry();
+      index.Add(id, model[id]);
+    } else if (r < 9) {
+      auto it = model.lower_bound(rng() % next_id);
+      if (it == model.end()) continue;
+      it->second = random_entry();
+      index.Add(it->first, it->second);
+    } else {
+      auto it = model.lower_bound(rng() % next_id);
+      if (it == model.end()) continue;
+      ASSERT_TRUE(index.Remove(it->first));
+      model.erase(it);
+    }
+    if (model.size() % 4999 == 0) check("growing");
+  }
+  EXPECT_TRUE(index.UsesMultiIndex(31));
+  check("grown");
+  // Shrink to nothing, in random order, with adds in between.
+  while (!model.empty()) {
+    auto it = model.lower_bound(rng() % next_id);
+    if (it == model.end()) it = model.begin();
+    ASSERT_TRUE(index.Remove(it->first));
+    model.erase(it);
+    if (rng() % 8 == 0) {
+      const uint64_t id = next_id++;
+      model[id] = random_entry();
+      index.Add(id, model[id]);
+    }
+    if (model.size() % 3001 == 0) check("shrinking");
+  }
+  EXPECT_FALSE(index.UsesMultiIndex(31));
+  EXPECT_FALSE(index.Remove(0));
+  index.Add(5, queries[0]);
+  EXPECT_EQ(index.Search(queries[0], 0), (std::vector<Match>{{5, 0, Dihedral::kOriginal}}));
+}
+
+TEST(HashIndexMultiIndex, ReserveBuildsTheTablesForThePlannedSize) {
+  std::mt19937_64 rng(15);
+  HashIndex index;  // default threshold
+  EXPECT_FALSE(index.UsesMultiIndex(31));
+  index.Reserve(100000);
+  EXPECT_TRUE(index.UsesMultiIndex(31));
+  const size_t reserved_bytes = index.MemoryBytes();
+  const Hash256 q = RandomHash(rng);
+  index.Add(1, Flip(q, 31, rng));
+  index.Add(2, Flip(q, 32, rng));
+  index.Add(3, FlipSpread(q, 31, rng));
+  EXPECT_EQ(Sorted(index.Search(q, 31)).size(), 2u);
+  EXPECT_EQ(index.MemoryBytes(), reserved_bytes);  // no rebuild on the way
+  EXPECT_TRUE(index.Remove(1));
+  EXPECT_EQ(index.Search(q, 31).size(), 1u);
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config git python3 
   libsqlite3-dev sqlite3 libssl-dev libsodium-dev libcli11-dev libtomlplusplus-dev \
   libspdlog-dev libfmt-dev libzip-dev libgtest-dev libgmock-dev libbenchmark-dev \
   clang libclang-rt-14-dev \
-  libvectorscan-dev libicu-dev wamerican \
+  libvectorscan-dev libicu-dev wamerican libsimdjson-dev \
   libjpeg62-turbo-dev libpng-dev libwebp-dev
 
 JOBS ?= $(shell nproc)

@@ -7,6 +7,10 @@
 #include <unicode/uspoof.h>
 #include <unicode/unistr.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -82,6 +86,7 @@ class Folder {
     for (UChar32 c = 0; c < 0x10000; ++c) bmp_[c] = Compute(c);
     for (int c = 0; c < 0x80; ++c) {
       ascii_word_[c] = bmp_[c].kind == Kind::kLatin ? bmp_[c].folded[0] : 0;
+      ascii_separator_[c] = bmp_[c].kind == Kind::kSeparator;
     }
   }
   ~Folder() {
@@ -89,7 +94,9 @@ class Folder {
   }
 
   // The folded ASCII letter or digit for byte c < 0x80, or 0.
-  char AsciiWordChar(unsigned char c) const { return ascii_word_[c]; }
+  char AsciiWordChar(unsigned char c) const { return c < 0x80 ? ascii_word_[c] : 0; }
+  // Whether byte c < 0x80 is a separator (space, punctuation, control).
+  bool AsciiSeparator(unsigned char c) const { return ascii_separator_[c]; }
 
   const CodePointInfo& Get(UChar32 c, CodePointInfo& scratch) const {
     if (c < 0x10000) return bmp_[c];
@@ -210,6 +217,7 @@ class Folder {
   USpoofChecker* spoof_ = nullptr;
   std::unique_ptr<icu::Transliterator> to_simplified_;
   std::array<char, 0x80> ascii_word_{};
+  std::array<bool, 0x80> ascii_separator_{};
   std::vector<CodePointInfo> bmp_ = std::vector<CodePointInfo>(0x10000);
 };
 
@@ -278,14 +286,100 @@ void ReadLeet(char* text, uint8_t* flags, size_t begin, size_t end) {
   }
 }
 
+// The common case of the view, plain ASCII letters and digits, sixteen
+// bytes at a time where SSE2 is there (every x86-64), else byte by byte.
+// Folding a letter or digit is `| 0x20` (digits have that bit already) and
+// 'i' -> 'l'.
+bool IsAsciiWordByte(unsigned char c) {
+  unsigned char lower = c | 0x20;
+  return (lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9');
+}
+
+char FoldAsciiWordByte(unsigned char c) {
+  char lower = static_cast<char>(c | 0x20);
+  return lower == 'i' ? 'l' : lower;
+}
+
+#if defined(__SSE2__)
+__m128i DigitMask(__m128i v) {
+  return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                       _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+}
+
+__m128i WordByteMask(__m128i v) {
+  __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                 _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+  return _mm_or_si128(letter, DigitMask(v));
+}
+#endif
+
+// Length of the run of ASCII letters and digits at the start of s[0, size).
+size_t AsciiWordRun(const unsigned char* s, size_t size) {
+  size_t j = 0;
+#if defined(__SSE2__)
+  for (; j + 16 <= size; j += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
+    unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(WordByteMask(v))) & 0xFFFFu;
+    if (others != 0) return j + static_cast<size_t>(__builtin_ctz(others));
+  }
+#endif
+  while (j < size && IsAsciiWordByte(s[j])) ++j;
+  return j;
+}
+
+// Writes the folded run s[0, len) to out[0, len) and the source offsets
+// src0, src0 + 1, ... to src[0, len); `available` bytes of s may be read
+// (at least len) and out and src may be written up to 16 entries past len.
+// Returns whether the run has a digit.
+bool FoldAsciiWordRun(const unsigned char* s, size_t len, size_t available, char* out,
+                      uint32_t* src, uint32_t src0) {
+  size_t k = 0;
+  bool digit = false;
+#if defined(__SSE2__)
+  const __m128i fold_bit = _mm_set1_epi8(0x20), i_letter = _mm_set1_epi8('i'),
+                i_to_l = _mm_set1_epi8('l' - 'i'), step = _mm_set1_epi32(4);
+  unsigned digits = 0;
+  for (; k < len && k + 16 <= available; k += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
+    __m128i lower = _mm_or_si128(v, fold_bit);
+    lower = _mm_add_epi8(lower, _mm_and_si128(_mm_cmpeq_epi8(lower, i_letter), i_to_l));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k), lower);
+    unsigned in_run = len - k >= 16 ? 0xFFFFu : (1u << (len - k)) - 1;
+    digits |= static_cast<unsigned>(_mm_movemask_epi8(DigitMask(v))) & in_run;
+    __m128i offsets = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(src0 + k)),
+                                    _mm_setr_epi32(0, 1, 2, 3));
+    for (int q = 0; q < 4; ++q) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(src + k + 4 * q), offsets);
+      offsets = _mm_add_epi32(offsets, step);
+    }
+  }
+  digit = digits != 0;
+#endif
+  for (; k < len; ++k) {
+    out[k] = FoldAsciiWordByte(s[k]);
+    src[k] = static_cast<uint32_t>(src0 + k);
+    digit |= s[k] <= '9';
+  }
+  return digit;
+}
+
+// Bytes in the UTF-8 sequence that starts with `lead` (1 for anything that
+// is not a lead byte: invalid bytes stand alone).
+size_t Utf8Length(unsigned char lead) {
+  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 1;
+}
+
 }  // namespace
 
 std::string_view NormalizedText::Quote(std::string_view original, size_t begin,
                                        size_t end) const {
   if (begin >= end || end > text.size()) return {};
   size_t b = src_begin[begin];
-  size_t e = src_end[end - 1];
-  if (b >= e || e > original.size()) return {};
+  size_t last = src_begin[end - 1];
+  if (last >= original.size()) return {};
+  size_t e = std::min(original.size(), last + Utf8Length(static_cast<unsigned char>(original[last])));
+  if (b >= e) return {};
   return original.substr(b, e - b);
 }
 
@@ -298,7 +392,6 @@ uint8_t NormalizedText::FlagsIn(size_t begin, size_t end) const {
 void NormalizedText::Clear() {
   text.clear();
   src_begin.clear();
-  src_end.clear();
   flags.clear();
 }
 
@@ -307,33 +400,36 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
   thread_local std::vector<WordSpan> words;
   words.clear();
   // The view is built in grow-only per-thread buffers through raw pointers,
-  // with one capacity check per code point (a code point folds to at most
-  // kMaxFolded bytes, plus a space), then copied out: this loop runs once per
-  // byte of every listing.
+  // then copied out: this loop runs once per byte of every listing. The
+  // flags start zeroed, so the common bytes (plain letters and digits) write
+  // only the view and the source offset.
   constexpr size_t kMaxFolded = sizeof(CodePointInfo::folded) + 1;
+  constexpr size_t kSlack = kMaxFolded + 16;  // FoldAsciiWordRun writes up to 16 past a run
   thread_local std::vector<char> text_buf;
-  thread_local std::vector<uint32_t> sb_buf, se_buf;
+  thread_local std::vector<uint32_t> sb_buf;
   thread_local std::vector<uint8_t> fl_buf;
-  size_t n = 0, cap = 0;
+  size_t n = 0, cap = 0, zeroed = 0;  // flags are zero below `zeroed`
   char* text = nullptr;
   uint32_t* sb = nullptr;
-  uint32_t* se = nullptr;
   uint8_t* fl = nullptr;
   auto grow = [&](size_t need) {
     if (need > text_buf.size()) {
       size_t size = std::max(need, text_buf.size() * 2);
       text_buf.resize(size);
       sb_buf.resize(size);
-      se_buf.resize(size);
       fl_buf.resize(size);
     }
     cap = text_buf.size();
     text = text_buf.data();
     sb = sb_buf.data();
-    se = se_buf.data();
     fl = fl_buf.data();
+    // Flags below n were written; the rest is stale from an earlier call.
+    if (need > zeroed) {
+      std::fill(fl + std::max(zeroed, n), fl + need, 0);
+      zeroed = need;
+    }
   };
-  grow(utf8.size() + 2 * kMaxFolded);
+  grow(utf8.size() + 2 * kSlack);
   bool word_digit = false;  // the current word has a digit or a symbol read as a letter
 
   // One pass: code points to words. A word is a run of Latin units (symbols
@@ -341,21 +437,19 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
   // (zero-width, marks) vanish but mark the next character as hidden.
   bool in_word = false, word_cjk = false, pending_hidden = false;
   size_t word_visible = 0;
-  uint32_t word_src_begin = 0, last_src_end = 0;
-  auto emit = [&](char c, uint8_t flags, uint32_t b, uint32_t e) {
+  uint32_t last_src_end = 0;
+  auto emit = [&](char c, uint8_t flags, uint32_t b) {
     text[n] = c;
     sb[n] = b;
-    se[n] = e;
     fl[n] = flags;
     ++n;
   };
   auto start_word = [&](bool cjk, uint32_t src) {
-    if (n > 0) emit(' ', 0, last_src_end, src);
+    if (n > 0) emit(' ', 0, last_src_end);
     words.push_back({static_cast<uint32_t>(n), 0, src, 0, cjk, false});
     in_word = true;
     word_cjk = cjk;
     word_visible = 0;
-    word_src_begin = src;
     pending_hidden = false;
   };
   auto end_word = [&]() {
@@ -367,7 +461,6 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
     if (!w.cjk && word_digit) ReadLeet(text, fl, w.out_begin, w.out_end);
     word_digit = false;
     in_word = false;
-    (void)word_src_begin;
   };
   // The kind of the next visible code point after byte `i` (for symbols).
   auto next_visible = [&](size_t i) -> const CodePointInfo* {
@@ -382,17 +475,39 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
   };
 
   CodePointInfo astral;
-  for (size_t i = 0; i < utf8.size();) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+  const size_t size = utf8.size();
+  for (size_t i = 0; i < size;) {
+    auto byte = bytes[i];
+    if (byte < 0x80) {
+      // The common cases in tight loops: a run of ASCII letters and digits
+      // (written straight to the view, the source offsets counting up), and
+      // ASCII separators.
+      if (char f = folder.AsciiWordChar(byte); f != 0) {
+        if (in_word && word_cjk) end_word();
+        if (!in_word) start_word(false, static_cast<uint32_t>(i));
+        size_t run = 1 + AsciiWordRun(bytes + i + 1, size - i - 1);
+        if (n + run + kSlack > zeroed) grow(n + run + kSlack);
+        if (pending_hidden) fl[n] = kFlagHidden;
+        word_digit |= FoldAsciiWordRun(bytes + i, run, size - i, text + n, sb + n,
+                                       static_cast<uint32_t>(i));
+        word_visible += run;
+        n += run;
+        i += run;
+        pending_hidden = false;
+        last_src_end = static_cast<uint32_t>(i);
+        continue;
+      }
+      if (folder.AsciiSeparator(byte)) {
+        end_word();
+        pending_hidden = false;
+        ++i;
+        continue;
+      }
+    }
     if (n + kMaxFolded > cap) grow(n + kMaxFolded);
     auto b = static_cast<uint32_t>(i);
-    UChar32 c;
-    auto byte = static_cast<unsigned char>(utf8[i]);
-    if (byte < 0x80) {
-      c = byte;
-      ++i;
-    } else {
-      c = NextCodePoint(utf8, i);
-    }
+    UChar32 c = NextCodePoint(utf8, i);
     auto e = static_cast<uint32_t>(i);
     const CodePointInfo& info = c < 0 ? kSeparatorInfo : folder.Get(c, astral);
     switch (info.kind) {
@@ -403,22 +518,9 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
         if (in_word && word_cjk) end_word();
         if (!in_word) start_word(false, b);
         uint8_t flags = info.flags | (pending_hidden ? kFlagHidden : 0);
-        for (size_t k = 0; k < info.len; ++k) emit(info.folded[k], flags, b, e);
+        for (size_t k = 0; k < info.len; ++k) emit(info.folded[k], flags, b);
         word_digit |= info.folded[0] >= '0' && info.folded[0] <= '9';
         ++word_visible;
-        // The common case, a run of plain ASCII letters and digits, in a
-        // tight loop.
-        while (i < utf8.size()) {
-          auto next = static_cast<unsigned char>(utf8[i]);
-          char f = next < 0x80 ? folder.AsciiWordChar(next) : 0;
-          if (f == 0) break;
-          if (n + kMaxFolded > cap) grow(n + kMaxFolded);
-          emit(f, 0, static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1));
-          word_digit |= f <= '9';
-          ++word_visible;
-          ++i;
-        }
-        e = static_cast<uint32_t>(i);
         break;
       }
       case Kind::kSymbol: {
@@ -441,7 +543,7 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
           end_word();
           break;
         }
-        emit(info.folded[0], info.flags | kFlagLeet | (pending_hidden ? kFlagHidden : 0), b, e);
+        emit(info.folded[0], info.flags | kFlagLeet | (pending_hidden ? kFlagHidden : 0), b);
         word_digit = true;
         ++word_visible;
         break;
@@ -449,7 +551,7 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
       case Kind::kOther:
         if (in_word && !word_cjk) end_word();
         if (!in_word) start_word(true, b);
-        for (size_t k = 0; k < info.len; ++k) emit(info.folded[k], info.flags, b, e);
+        for (size_t k = 0; k < info.len; ++k) emit(info.folded[k], info.flags, b);
         ++word_visible;
         break;
       case Kind::kSeparator:
@@ -463,7 +565,6 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
   end_word();
   out.text.assign(text, n);
   out.src_begin.assign(sb, sb + n);
-  out.src_end.assign(se, se + n);
   out.flags.assign(fl, fl + n);
 
   // Join runs of three or more one-character Latin words spelled out with
@@ -505,13 +606,11 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
     if (drop_space[from]) continue;
     out.text[to] = out.text[from];
     out.src_begin[to] = out.src_begin[from];
-    out.src_end[to] = out.src_end[from];
     out.flags[to] = out.flags[from];
     ++to;
   }
   out.text.resize(to);
   out.src_begin.resize(to);
-  out.src_end.resize(to);
   out.flags.resize(to);
   // A joined word may now mix letters and digits ("d y s 0 n").
   for (size_t k = 0; k < out.text.size();) {

@@ -48,7 +48,7 @@ enum NormFlag : uint8_t {
 struct NormalizedText {
   std::string text;                 // the folded view
   std::vector<uint32_t> src_begin;  // per byte of text: first original byte it came from
-  std::vector<uint32_t> src_end;    // per byte of text: one past the last original byte
+                                    // (its code point ends where that UTF-8 sequence does)
   std::vector<uint8_t> flags;       // per byte of text: NormFlag bits
 
   // The original bytes behind text[begin, end).

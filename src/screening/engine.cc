@@ -537,6 +537,11 @@ struct RuleSet::Impl {
   };
   std::vector<FuzzyTerm> fuzzy_terms;
   MisspellingIndex single_index, pair_index;
+  // The words of the two-word names, first and second: a pair of listing
+  // words is probed only when one of them is spelt right in its place, which
+  // the match requires anyway, so most pairs cost two set lookups, not a
+  // dozen index probes.
+  std::unique_ptr<WordHashSet> pair_firsts, pair_seconds;
   size_t fuzzy_min = 7, fuzzy_max = 0;  // squeezed lengths of the names indexed
   // Everyday words, normalised: a glued or misspelled brand inside one of
   // these is the word, not the brand ("pineapple", "channel").
@@ -645,6 +650,16 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalog
   }
   impl->single_index.Build();
   impl->pair_index.Build();
+  {
+    std::unordered_set<std::string> firsts, seconds;
+    for (const auto& t : impl->fuzzy_terms) {
+      if (t.first_len == 0) continue;
+      firsts.insert(t.view.substr(0, t.first_len));
+      seconds.insert(t.view.substr(t.first_len));
+    }
+    impl->pair_firsts = std::make_unique<WordHashSet>(firsts);
+    impl->pair_seconds = std::make_unique<WordHashSet>(seconds);
+  }
   impl->fuzzy_min = options.fuzzy_min_length;
   impl->common_views = options.common_words != nullptr ? NormalizedWords(words)
                                                         : DefaultNormalizedWords();
@@ -905,11 +920,11 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     // hashing: most words of a description are, and none of them is probed.
     thread_local std::vector<int8_t> everyday;
     everyday.assign(words.size(), -1);
+    auto word = [&](size_t w) {
+      return std::string_view(view).substr(words[w].first, words[w].second - words[w].first);
+    };
     auto is_everyday = [&](size_t w) {
-      if (everyday[w] < 0) {
-        everyday[w] = common_views->Contains(
-            std::string_view(view).substr(words[w].first, words[w].second - words[w].first));
-      }
+      if (everyday[w] < 0) everyday[w] = common_views->Contains(word(w));
       return everyday[w] == 1;
     };
     for (size_t w = 0; w < words.size(); ++w) {
@@ -918,7 +933,12 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
         size_t length = (e - b) - (span - 1);
         if (length + 1 < fuzzy_min || length > fuzzy_max + 1) continue;
         if (static_cast<unsigned char>(view[b]) >= 0x80) continue;
-        if (span == 1 ? is_everyday(w) : (is_everyday(w) && is_everyday(w + 1))) continue;
+        if (span == 1) {
+          if (is_everyday(w)) continue;
+        } else {
+          if (!pair_firsts->Contains(word(w)) && !pair_seconds->Contains(word(w + 1))) continue;
+          if (is_everyday(w) && is_everyday(w + 1)) continue;
+        }
         candidate.clear();
         for (uint32_t q = b; q < e; ++q) {
           if (view[q] != ' ') candidate.push_back(view[q]);

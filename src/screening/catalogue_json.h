@@ -58,6 +58,13 @@ Result<Catalogue> ParseCatalogueJson(std::string_view json);
 // allocates only the Listing's own strings.
 Result<Listing> ParseListingJson(std::string_view line);
 
+namespace internal {
+// ParseListingJson without its fast path (simdjson, for the common shape of
+// a listing): every line reads the same through both, which the tests and
+// listing_json_fuzz.cc check.
+Result<Listing> ParseListingJsonWithBoost(std::string_view line);
+}  // namespace internal
+
 // One verdict as a line of JSON ending in '\n':
 //   {"listing_id":"L1","decision":"block","score":0.97,"reasons":[{"code":
 //   "brand_term","rights_holder":"dyson","detail":"...","evidence":"...",

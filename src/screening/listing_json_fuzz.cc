@@ -26,6 +26,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace counterfoil::screening;
   std::string_view text(reinterpret_cast<const char*>(data), size);
   counterfoil::Result<Listing> listing = ParseListingJson(text);
+  // The fast path (simdjson) and the Boost.JSON reader agree on every line.
+  counterfoil::Result<Listing> slow = internal::ParseListingJsonWithBoost(text);
+  if (listing.ok() != slow.ok()) std::abort();
+  if (listing.ok()) {
+    const Listing& a = *listing;
+    const Listing& b = *slow;
+    if (a.id != b.id || a.title != b.title || a.description != b.description ||
+        a.category != b.category || a.marketplace != b.marketplace ||
+        a.seller_id != b.seller_id || a.ship_from != b.ship_from || a.images != b.images ||
+        a.price.has_value() != b.price.has_value() ||
+        (a.price && (a.price->amount != b.price->amount || a.price->currency != b.price->currency))) {
+      std::abort();
+    }
+  } else if (listing.status().message() != slow.status().message() ||
+             listing.status().field() != slow.status().field()) {
+    std::abort();
+  }
   Verdict v;
   if (listing.ok()) {
     if (listing->id.empty() || listing->title.empty()) std::abort();

@@ -1,5 +1,6 @@
 # Counterfoil: `make demo` and `make test` work on a fresh Debian 12 machine as root.
-#   make deps     install the Debian packages (Node.js and Chromium for the console included)
+#   make deps     install the Debian packages (Node.js, Chromium and a CJK font for the console's
+#                 tests included)
 #   make build    configure and build the dev preset (Debug, Ninja, ccache) and the web console
 #   make web      the web console only: `npm ci` (lock file) and `vite build` into web/dist
 #   make test     deps + build (ASan/UBSan preset) + the whole test suite, then the console's
@@ -15,7 +16,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config git python3 
   clang libclang-rt-14-dev \
   libvectorscan-dev libicu-dev wamerican libsimdjson-dev \
   libjpeg62-turbo-dev libpng-dev libwebp-dev \
-  nodejs chromium
+  nodejs chromium fonts-wqy-zenhei
 
 JOBS ?= $(shell nproc)
 DEMO_DATA ?= ./counterfoil-demo

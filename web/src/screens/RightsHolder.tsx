@@ -76,7 +76,7 @@ export function NoticeList({ me }: { me: Me }) {
         <Empty>{t('rh.no_notices')}</Empty>
       ) : (
         <div className="table-wrap">
-          <table data-testid="notice-table">
+          <table data-testid="notice-table" className="cards-on-phone">
             <caption className="sr-only">{t('rh.notices_title')}</caption>
             <thead>
               <tr>
@@ -92,20 +92,20 @@ export function NoticeList({ me }: { me: Me }) {
             <tbody>
               {items.map((n) => (
                 <tr key={n.id}>
-                  <td>
+                  <td data-label={t('notice.id')}>
                     <Link to={`/notices/${n.id}`}>{n.id}</Link>
                   </td>
-                  <td>
+                  <td data-label={t('notice.listing')}>
                     {n.listing_id}
                     <div className="muted small">{n.snapshot?.title}</div>
                   </td>
-                  <td>{n.marketplace_id}</td>
-                  <td>{t(`type.${n.infringement_type}` as MessageKey)}</td>
-                  <td>
+                  <td data-label={t('notice.marketplace')}>{n.marketplace_id}</td>
+                  <td data-label={t('notice.type')}>{t(`type.${n.infringement_type}` as MessageKey)}</td>
+                  <td data-label={t('notice.state')}>
                     <StateBadge state={n.state} />
                   </td>
-                  <td>{fmtDateTime(n.received_at)}</td>
-                  {me.visible_org_ids.length > 1 && <td>{n.principal_org_id}</td>}
+                  <td data-label={t('notice.received')}>{fmtDateTime(n.received_at)}</td>
+                  {me.visible_org_ids.length > 1 && <td data-label={t('notice.for')}>{n.principal_org_id}</td>}
                 </tr>
               ))}
             </tbody>

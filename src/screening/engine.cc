@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -109,6 +110,14 @@ struct Weights {
   static constexpr double kSellerStrikes = 0.20;
   static constexpr double kSellerRemovals = 0.10;
   static constexpr double kSecondHand = -0.5;   // halves the score
+  // A listing photo within a bank's radius of a rights holder's reference
+  // photo or a removed listing's photo. PDQ's own threshold (31 of 256 bits)
+  // keeps false matches of unrelated photos rare, and the closer the match
+  // the less likely a coincidence; one photo match alone is worth a review,
+  // with a counterfeit seller's word or a price far below MSRP a block.
+  static constexpr double kPhotoClose = 0.75;  // within a third of the radius
+  static constexpr double kPhotoMatch = 0.65;  // within two thirds
+  static constexpr double kPhotoLoose = 0.55;  // within the radius
 };
 
 enum class PatternKind : uint8_t {
@@ -1263,6 +1272,99 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
                                " (similarity " + sim + ")",
                            listing.title, m->source,
                            m->similarity >= 0.8 ? Weights::kStayDown : Weights::kStayDownWeak});
+      cases.push_back(std::move(c));
+    }
+  }
+
+  // --- photos: listing photos that matched a bank of photo hashes (the
+  // caller hashed them; see PhotoMatch). One case per rights holder whose
+  // photo matched, joined with that holder's brand case when the text names
+  // it too; the closest match speaks for the holder.
+  if (!listing.photo_matches.empty()) {
+    std::map<std::string, const PhotoMatch*> closest;  // rights holder (or bank) -> match
+    for (const PhotoMatch& m : listing.photo_matches) {
+      std::string key = m.rights_holder.empty() ? "\x1f" + m.bank : m.rights_holder;
+      auto [it, fresh] = closest.try_emplace(key, &m);
+      if (!fresh && m.distance * std::max(1, it->second->radius) <
+                        it->second->distance * std::max(1, m.radius))
+        it->second = &m;
+    }
+    for (const auto& [key, m] : closest) {
+      const HolderRules* holder = nullptr;
+      for (const HolderRules& h : holders) {
+        if (!m->rights_holder.empty() && h.source.id == m->rights_holder) {
+          holder = &h;
+          break;
+        }
+      }
+      const std::string name = holder && !holder->source.name.empty() ? holder->source.name
+                               : m->rights_holder.empty()              ? "bank " + m->bank
+                                                                       : m->rights_holder;
+      // The holder's own photos, used by the sellers it authorised.
+      if (holder && holder->authorized.count(listing.seller_id)) {
+        Case c;
+        c.reasons.push_back({"authorized_seller", m->rights_holder,
+                             "seller " + listing.seller_id + " is authorised by " + name +
+                                 " and may use its photos",
+                             "", listing.seller_id, -1.0});
+        cases.push_back(std::move(c));
+        continue;
+      }
+      const double share = static_cast<double>(m->distance) / std::max(1, m->radius);
+      const double w = share <= 1.0 / 3   ? Weights::kPhotoClose
+                       : share <= 2.0 / 3 ? Weights::kPhotoMatch
+                                          : Weights::kPhotoLoose;
+      std::string what = m->bank_kind == "stay_down"
+                             ? "the photo of a listing removed by " +
+                                   (m->source.empty() ? std::string("an earlier decision") : m->source)
+                         : m->bank_kind == "reference" ? name + "'s reference photo"
+                                                       : "a photo in bank " + m->bank;
+      if (!m->label.empty()) what += " \"" + m->label + "\"";
+      std::string how = "distance " + std::to_string(m->distance) + " of " +
+                        std::to_string(m->radius);
+      if (!m->variant.empty() && m->variant != "original") how += ", " + m->variant;
+      Reason photo{"photo_match", m->rights_holder,
+                   "photo " + m->photo + " matches " + what + " (" + how + ")", m->photo,
+                   m->reference, w};
+      // Joined with the holder's brand case when there is one (not one
+      // mitigated to nothing): the name, the price and the photo reinforce
+      // each other.
+      Case* joined = nullptr;
+      if (!m->rights_holder.empty()) {
+        for (Case& c : cases) {
+          bool same = false, mitigated = false;
+          for (const Reason& r : c.reasons) {
+            if (r.rights_holder == m->rights_holder && r.code == "brand_term") same = true;
+            if (r.weight <= -1.0) mitigated = true;
+          }
+          if (same && !mitigated) {
+            joined = &c;
+            break;
+          }
+        }
+      }
+      if (joined != nullptr) {
+        joined->reasons.push_back(std::move(photo));
+        continue;
+      }
+      Case c;
+      c.reasons.push_back(std::move(photo));
+      for (const Hit& h : suspicious) {
+        std::string sq = quote(h.begin, h.end);
+        c.reasons.push_back({"suspicious_term", "", "\"" + sq + "\" is a counterfeit seller's word",
+                             sq, literals[h.literal].term, Weights::kSuspicious});
+        break;
+      }
+      if (holder && price && price->amount > 0 && holder->min_msrp > 0 &&
+          holder->min_msrp_currency == price->currency) {
+        double ratio = price->amount / holder->min_msrp;
+        if (ratio < 0.25) {
+          c.reasons.push_back({"price_below_msrp", m->rights_holder,
+                               "priced " + FormatMoney(price->amount, price->currency) + ", " +
+                                   Percent(ratio) + " of " + name + "'s cheapest product",
+                               "", "", Weights::kBrandPriceFar});
+        }
+      }
       cases.push_back(std::move(c));
     }
   }

@@ -86,6 +86,22 @@ struct Catalogue {
 
 // --------------------------------------------------------------- the listing
 
+// A listing photo that matched a bank of photo hashes (imaging/photo_bank.h):
+// the engine does no image work; the caller hashes the photos and hands the
+// matches in, and the engine weighs them with the rest of the evidence.
+struct PhotoMatch {
+  std::string photo;          // the listing's photo (path, URL or blob SHA-256)
+  std::string bank;           // the bank's id
+  std::string bank_kind;      // "reference" | "stay_down" | "shared"
+  std::string rights_holder;  // whose photo it matched; may be empty (a shared bank)
+  std::string reference;      // the matched entry's photo or id
+  std::string label;          // the matched entry's label
+  std::string source;         // stay-down: the decision that removed the original ("hit:…")
+  int distance = 0;           // Hamming distance of the PDQ hashes, 0..256
+  int radius = 31;            // the bank's match radius
+  std::string variant;        // "original", "flipy" (mirrored), "rotate90", …
+};
+
 struct Listing {
   std::string id;
   std::string marketplace;
@@ -96,6 +112,8 @@ struct Listing {
   std::optional<Money> price;
   std::vector<std::string> images;
   std::string ship_from;
+  // Photo matches against the banks, found by the caller (see PhotoMatch).
+  std::vector<PhotoMatch> photo_matches;
 };
 
 // What the platform knows about the seller (from the enforcement records).
@@ -135,6 +153,9 @@ std::string_view DecisionName(Decision d);
 //   category_ban      a banned category or one of its terms
 //   seller_history    strikes, suspension or earlier removals
 //   stay_down         reworded re-upload of a removed listing
+//   photo_match       a listing photo matches a rights holder's reference photo,
+//                     a shared bank or the stay-down bank of removed listings'
+//                     photos (ref: the matched photo; detail: bank and distance)
 // and, lowering the score: authorized_seller, compatibility, second_hand.
 struct Reason {
   std::string code;

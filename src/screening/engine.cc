@@ -122,7 +122,6 @@ struct Weights {
 
 enum class PatternKind : uint8_t {
   kBrand,
-  kProduct,
   kWorkTitle,
   kSuspicious,
   kPiracy,
@@ -151,6 +150,11 @@ struct HolderRules {
   std::unordered_set<std::string> authorized;
   double min_msrp = 0;
   std::string min_msrp_currency;
+  // The normalised terms of the products, with the product each names.
+  // They are not in the Vectorscan database: a product name only matters
+  // beside its own brand, so they are looked for in the view of the few
+  // listings that name the brand (a third fewer literals to scan for).
+  std::vector<std::pair<std::string, uint32_t>> product_views;
 };
 
 std::string Lower(std::string_view s) {
@@ -379,11 +383,6 @@ Result<std::vector<Literal>> BuildLiterals(const Catalogue& cat) {
       // "louis vuitton" also as "louisvuitton", "ray-ban" as "rayban".
       std::string squeezed = Squeeze(view);
       if (squeezed != view) table.AddView(squeezed, ref, r.brand_terms[t]);
-    }
-    for (size_t p = 0; p < r.products.size(); ++p) {
-      for (const std::string& term : r.products[p].terms) {
-        table.Add(term, {PatternKind::kProduct, owner, static_cast<uint32_t>(p)});
-      }
     }
     for (size_t w = 0; w < r.works.size(); ++w) {
       std::string view = NormalizeTerm(r.works[w].title);
@@ -616,6 +615,12 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalog
     }
     for (const std::string& c : r.categories) rules.categories.push_back(Lower(c));
     rules.authorized.insert(r.authorized_sellers.begin(), r.authorized_sellers.end());
+    for (size_t p = 0; p < r.products.size(); ++p) {
+      for (const std::string& term : r.products[p].terms) {
+        std::string view = NormalizeTerm(term);
+        if (!view.empty()) rules.product_views.push_back({view, static_cast<uint32_t>(p)});
+      }
+    }
     for (const ProductRule& p : r.products) {
       if (p.msrp && p.msrp->amount > 0 &&
           (rules.min_msrp == 0 || p.msrp->amount < rules.min_msrp)) {
@@ -820,7 +825,6 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   };
   std::vector<Governor> governors;
   std::vector<Hit> suspicious, piracy, second_hand;
-  std::vector<std::pair<Hit, uint32_t>> products;  // hit, holder
   std::vector<std::pair<Hit, uint32_t>> titles;    // hit, holder (+ work via literal refs)
   std::vector<std::pair<Hit, uint32_t>> ban_terms;
   for (const Hit& h : hits) {
@@ -861,9 +865,6 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
           mentions.push_back({ref.owner, ref.item, h.begin, h.end, form, flags});
           break;
         }
-        case PatternKind::kProduct:
-          if (start && end) products.push_back({h, ref.owner});
-          break;
         case PatternKind::kWorkTitle:
           if (start && end) titles.push_back({h, ref.owner});
           break;
@@ -1090,22 +1091,34 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     // — unless the item is an accessory of the product ("filter, fits AP-2"):
     // a part is not priced like the machine it fits.
     double ratio = -1;
-    bool accessory = std::any_of(products.begin(), products.end(), [&](const auto& p) {
-      return p.second == h && governed(p.first.begin);
-    });
+    // The brand's products named as whole words, in the order of the text.
+    struct ProductHit {
+      uint32_t begin, end, product;
+    };
+    std::vector<ProductHit> products;
+    for (const auto& [pv, p] : holder.product_views) {
+      for (size_t at = view.find(pv); at != std::string::npos; at = view.find(pv, at + 1)) {
+        size_t e = at + pv.size();
+        bool start = IsWordStart(norm, at) || static_cast<unsigned char>(pv.front()) >= 0x80;
+        bool end = IsWordEnd(norm, e) || static_cast<unsigned char>(pv.back()) >= 0x80;
+        if (start && end) {
+          products.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(e), p});
+        }
+      }
+    }
+    std::stable_sort(products.begin(), products.end(),
+                     [](const ProductHit& a, const ProductHit& b) { return a.end < b.end; });
+    bool accessory = std::any_of(products.begin(), products.end(),
+                                 [&](const ProductHit& p) { return governed(p.begin); });
     if (price && price->amount > 0 && !accessory) {
       const ProductRule* product = nullptr;
       std::string product_quote;
-      for (const auto& [hit, owner] : products) {
-        if (owner != h) continue;
-        for (const PatternRef& ref : literals[hit.literal].refs) {
-          if (ref.kind != PatternKind::kProduct || ref.owner != h) continue;
-          const ProductRule& p = holder.source.products[ref.item];
-          if (p.msrp && p.msrp->amount > 0 && p.msrp->currency == price->currency &&
-              (product == nullptr || p.msrp->amount > product->msrp->amount)) {
-            product = &p;
-            product_quote = quote(hit.begin, hit.end);
-          }
+      for (const ProductHit& hit : products) {
+        const ProductRule& p = holder.source.products[hit.product];
+        if (p.msrp && p.msrp->amount > 0 && p.msrp->currency == price->currency &&
+            (product == nullptr || p.msrp->amount > product->msrp->amount)) {
+          product = &p;
+          product_quote = quote(hit.begin, hit.end);
         }
       }
       if (product != nullptr) {

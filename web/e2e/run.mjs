@@ -89,6 +89,7 @@ const test = (name, fn) => tests.push({ name, fn });
 
 let browser;
 let server;
+const pageErrors = []; // uncaught exceptions in the console's pages fail the test they happen in
 const shots = [];
 
 async function shot(page, name) {
@@ -102,7 +103,7 @@ async function signedIn(email, viewport = { width: 1366, height: 860 }) {
   const ctx = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => console.error(`  [${email}] page error: ${e.message}`));
+  page.on('pageerror', (e) => pageErrors.push(`[${email}] ${e.message}`));
   await page.goto(`${server.base}/`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
@@ -332,7 +333,9 @@ async function main() {
     if (args.only && !tc.name.includes(args.only)) continue;
     const started = Date.now();
     try {
+      pageErrors.length = 0;
       await tc.fn();
+      expect(pageErrors.length === 0, `uncaught errors in the page: ${pageErrors.join('; ')}`);
       console.log(`ok   ${tc.name} (${Date.now() - started} ms)`);
     } catch (e) {
       failed++;

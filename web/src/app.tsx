@@ -57,13 +57,15 @@ function navFor(me: Me): NavItem[] {
   }
 }
 
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}
+
 function Screen({ path, me }: { path: string; me: Me }) {
   let m: Record<string, string> | null;
   const p = path.split('?')[0];
-  if (p === '/' || p === '/signin') {
-    navigate(homeFor(me.role), true);
-    return null;
-  }
+  if (p === '/' || p === '/signin') return <Redirect to={homeFor(me.role)} />;
   if (p === '/rh') return <NoticeList me={me} />;
   if (p === '/rh/new') return <NoticeForm me={me} />;
   if (p === '/rh/bulk') return <BulkUpload me={me} />;

@@ -343,6 +343,7 @@ export const en = {
   "review.rights_holders": "Rights holders",
   "review.hit": "Screening hit",
   "review.verdict": "Verdict",
+  "review.reference_photo": "The matched reference photo",
   "review.hit_note": "Note",
   "review.hit_note_hint": "Quoted in the statement of reasons when you confirm; required to dismiss.",
   "review.confirm_hit": "Confirm: take the listing down",

@@ -345,6 +345,7 @@ export const zhCN: Record<MessageKey, string> = {
   "review.rights_holders": "权利人",
   "review.hit": "筛查命中",
   "review.verdict": "结论",
+  "review.reference_photo": "匹配的参考图片",
   "review.hit_note": "备注",
   "review.hit_note_hint": "确认时将引用于处理理由说明；驳回时必填。",
   "review.confirm_hit": "确认：下架商品",

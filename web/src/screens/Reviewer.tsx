@@ -351,6 +351,27 @@ function HitList({ items }: { items: ScreeningHit[] }) {
   );
 }
 
+// Whatever else a reason carries (a photo match's distance and reference photo,
+// a stay-down source, the quoted evidence); photos by content hash are shown.
+function ReasonExtras({ reason }: { reason: Record<string, unknown> }) {
+  const extras = Object.entries(reason).filter(([k, v]) => !['code', 'rights_holder', 'detail'].includes(k) && v !== '' && v !== null && v !== undefined);
+  if (!extras.length) return null;
+  return (
+    <dl className="kv small">
+      {extras.map(([k, v]) => {
+        const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
+        const photo = /image|photo/i.test(k) && /^[0-9a-f]{64}$/.test(text);
+        return (
+          <div key={k}>
+            <dt>{k.replace(/_/g, ' ')}</dt>
+            <dd>{photo ? <img src={`/v1/blobs/${text}`} alt={t('review.reference_photo')} className="thumb" /> : text}</dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
 export function HitDecision({ id }: { id: string }) {
   const hit = useLoad(() => get<ScreeningHit>(`/v1/screening/hits/${encodeURIComponent(id)}`), [id]);
   const [note, setNote] = useState('');
@@ -398,6 +419,7 @@ export function HitDecision({ id }: { id: string }) {
                 {h.verdict.reasons.map((r, i) => (
                   <li key={i}>
                     <code>{r.code}</code> {r.rights_holder && <span className="muted">({r.rights_holder})</span>} {r.detail}
+                    <ReasonExtras reason={r as unknown as Record<string, unknown>} />
                   </li>
                 ))}
               </ul>

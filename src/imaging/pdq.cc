@@ -227,26 +227,39 @@ int Quality(const float* g) {
 
 int JaroszWindowSize(int dimension) { return (dimension + 2 * kGrid - 1) / (2 * kGrid); }
 
-void ComputeLuma(const Image& image, std::span<float> luma) {
-  // Rec. 601 luma weights, as float (the paper's luminance). The products
-  // come from tables of w * float(v), the very products the formula
-  // computes, so the sums below are bit-identical to it.
-  struct Tables {
-    float r[256], g[256], b[256];
-    Tables() {
-      constexpr float kR = 0.299f, kG = 0.587f, kB = 0.114f;
-      for (int v = 0; v < 256; ++v) {
-        r[v] = kR * static_cast<float>(v);
-        g[v] = kG * static_cast<float>(v);
-        b[v] = kB * static_cast<float>(v);
-      }
+namespace {
+
+// Rec. 601 luma weights, as float (the paper's luminance). The products come
+// from tables of w * float(v), the very products the formula computes, so
+// the sums are bit-identical to it.
+struct LumaTables {
+  float r[256], g[256], b[256];
+  std::array<float, 256> grey;  // r[v] + g[v] + b[v], summed in that order
+  LumaTables() {
+    constexpr float kR = 0.299f, kG = 0.587f, kB = 0.114f;
+    for (int v = 0; v < 256; ++v) {
+      r[v] = kR * static_cast<float>(v);
+      g[v] = kG * static_cast<float>(v);
+      b[v] = kB * static_cast<float>(v);
+      grey[v] = r[v] + g[v] + b[v];
     }
-  };
-  static const Tables t;
+  }
+};
+const LumaTables& Luma() {
+  static const LumaTables tables;
+  return tables;
+}
+
+}  // namespace
+
+void ComputeLuma(const Image& image, std::span<float> luma) {
+  const LumaTables& t = Luma();
   const size_t n = image.pixel_count();
   const uint8_t* p = image.rgb.data();
   for (size_t i = 0; i < n; ++i, p += 3) luma[i] = t.r[p[0]] + t.g[p[1]] + t.b[p[2]];
 }
+
+const std::array<float, 256>& GreyLuma() { return Luma().grey; }
 
 PdqDct ComputeDct(std::span<float> luma, int width, int height) {
   PdqDct out;

@@ -93,6 +93,9 @@ struct PdqDct {
   int quality = 0;
 };
 void ComputeLuma(const Image& image, std::span<float> luma);
+// The luma ComputeLuma gives the grey pixel (v, v, v), for each v: what a
+// decoder that produces only the luma channel feeds ComputeDct.
+const std::array<float, 256>& GreyLuma();
 // Steps 2-5 on a luma plane (overwritten).
 PdqDct ComputeDct(std::span<float> luma, int width, int height);
 // Step 6 for one symmetry of the DCT.

@@ -4,8 +4,13 @@
 //   Result<PdqDihedralHashes> h = HashPhoto(bytes);  // JPEG fast path on
 //   if (h.ok() && h->quality >= kPdqMinUsefulQuality) index.Add((*h)[Dihedral::kOriginal]);
 //
-// The fast path decodes JPEGs in the DCT domain at 1/2, 1/4 or 1/8 scale,
-// keeping the shorter side at least kFastPathMinShortSide pixels. On the PDQ
+// The fast path decodes JPEGs in the DCT domain at M/8 of their size (M = 1..8,
+// libjpeg-turbo's M x M inverse DCTs), the smallest M that keeps the shorter
+// side at least kFastPathMinShortSide pixels, and only their luma: straight
+// into PDQ's float luma plane (no RGB image), and for progressive files
+// without the scans that carry only chroma, which are then not even
+// entropy-decoded. At a power-of-two scale the hashes are exactly those of
+// the luma-only RGB decode (DecodeJpeg with jpeg_luma_only). On the PDQ
 // test photos (../shared/testdata/pdq/files.csv) that stays within PDQ's
 // conformance bound of 10 bits from the full-resolution reference hash at
 // quality >= 80 (golden_test.cc asserts it; README.md has the figures).
@@ -17,6 +22,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "common/status.h"
 #include "imaging/decode.h"
@@ -38,5 +44,29 @@ inline DecodeOptions FastPathDecodeOptions() {
 
 Result<PdqDihedralHashes> HashPhoto(std::span<const uint8_t> bytes,
                                     const DecodeOptions& options = FastPathDecodeOptions());
+
+namespace internal {
+
+// A JPEG's luma channel on PDQ's float scale (GreyLuma of each 8-bit Y
+// sample), row-major in the first width * height values of `luma` (which may
+// be longer: callers reuse the buffer), as stored: `orientation` is the EXIF
+// tag still to be applied (kNormal unless options.apply_exif_orientation).
+struct LumaPlane {
+  int width = 0;
+  int height = 0;
+  std::vector<float> luma;
+  Orientation orientation = Orientation::kNormal;
+};
+// The fast path's decoder (jpeg_decoder.cc): a JPEG's Y channel, DCT-scaled
+// by options.jpeg_min_short_side, with the chroma-only scans of a progressive
+// file left out, into `plane` (its buffer grown if needed, never shrunk).
+// false for CMYK and YCCK files, which have no luma channel to decode on its
+// own. Errors as DecodeJpeg's.
+Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
+                            LumaPlane& plane);
+// Turns the plane upright (in place when it already is).
+void OrientLuma(LumaPlane& plane);
+
+}  // namespace internal
 
 }  // namespace counterfoil::imaging

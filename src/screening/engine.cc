@@ -272,15 +272,17 @@ class WordHashSet {
     mask_ = size - 1;
     for (const std::string& w : words) Insert(Hash(w));
   }
-  bool Contains(std::string_view word) const {
-    uint64_t h = Hash(word);
+  bool Contains(std::string_view word) const { return ContainsHash(Hash(word)); }
+  bool ContainsHash(uint64_t h) const {
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       if (slots_[i] == h) return true;
       if (slots_[i] == 0) return false;
     }
   }
+  // Starts loading the slot of `h`, so that lookups of many words overlap
+  // their cache misses instead of waiting for each in turn.
+  void Prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
 
- private:
   static uint64_t Hash(std::string_view w) {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (char c : w) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
@@ -289,6 +291,8 @@ class WordHashSet {
     h ^= h >> 32;
     return h == 0 ? 1 : h;
   }
+
+ private:
   void Insert(uint64_t h) {
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       if (slots_[i] == h) return;
@@ -929,12 +933,25 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     // Whether each word is an everyday one, looked up once and before any
     // hashing: most words of a description are, and none of them is probed.
     thread_local std::vector<int8_t> everyday;
+    thread_local std::vector<uint64_t> word_hash;
     everyday.assign(words.size(), -1);
+    word_hash.assign(words.size(), 0);
     auto word = [&](size_t w) {
       return std::string_view(view).substr(words[w].first, words[w].second - words[w].first);
     };
+    // The words long enough to be probed alone are looked up in any case:
+    // hash them and start their loads first, all at once.
+    for (size_t w = 0; w < words.size(); ++w) {
+      size_t length = words[w].second - words[w].first;
+      if (length + 1 < fuzzy_min || length > fuzzy_max + 1) continue;
+      word_hash[w] = WordHashSet::Hash(word(w));
+      common_views->Prefetch(word_hash[w]);
+    }
     auto is_everyday = [&](size_t w) {
-      if (everyday[w] < 0) everyday[w] = common_views->Contains(word(w));
+      if (everyday[w] < 0) {
+        if (word_hash[w] == 0) word_hash[w] = WordHashSet::Hash(word(w));
+        everyday[w] = common_views->ContainsHash(word_hash[w]);
+      }
       return everyday[w] == 1;
     };
     for (size_t w = 0; w < words.size(); ++w) {

@@ -218,7 +218,8 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   bool exact = true;
   for (size_t n : g_sizes) {
-    const std::string size = "/" + std::to_string(n);
+    std::string size = std::to_string(n);
+    size.insert(size.begin(), '/');  // (not "/" + ...: GCC 12's -Wrestrict false positive)
     const double naive = reporter.Cpu("BM_NaiveScan" + size);
     const double scan = reporter.Cpu("BM_Scan" + size);
     const double multi = reporter.Cpu("BM_MultiIndex" + size);

@@ -25,7 +25,7 @@
 //   hashes a dihedral query at r = 31 verifies about 0.0003 n candidates per
 //   variant from about 2,100 table probes (README.md, "The index": well under
 //   1 ms at 10 million hashes). The per-segment cost grows as C(h, t): a query
-//   whose radius makes that estimate dearer than a scan (beyond r ~ 60 at 10
+//   whose radius makes that estimate dearer than a scan (beyond r ~ 65 at 10
 //   million) is answered by brute force, exactly as well.
 //
 // The scan kernel is chosen once from the CPU: AVX-512 with VPOPCNTDQ (8
@@ -37,8 +37,8 @@
 // Storage: the hashes in blocks of 8, word-major (the k-th 64-bit word of 8
 // hashes side by side), so one aligned load feeds 8 (AVX-512) or 4 (AVX2)
 // comparisons; removal moves the last entry into the hole, so positions stay
-// dense. About 60 bytes per hash with the id map; the multi-index tables add
-// about 90 more (MemoryBytes(); README.md has the measured figures). Add and
+// dense. About 67 bytes per hash with the id map; the multi-index tables add
+// about 110 more (MemoryBytes(); README.md has the measured figures). Add and
 // Remove stay O(1) with the tables (11 bucket updates each); the tables are
 // rebuilt, O(n), when the size doubles or falls to a quarter of what they were
 // built for (amortised O(1), but one Add then takes about a second at 10 million).

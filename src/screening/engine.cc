@@ -171,8 +171,8 @@ bool InCategory(std::string_view listing_category, std::string_view category) {
   return listing_category.size() == category.size() || listing_category[category.size()] == '/';
 }
 
-std::string TopLevel(std::string_view category) {
-  return std::string(category.substr(0, category.find('/')));
+std::string_view TopLevel(std::string_view category) {
+  return category.substr(0, category.find('/'));
 }
 
 std::string Squeeze(std::string_view view) {

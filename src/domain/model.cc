@@ -473,6 +473,11 @@ json::object ToJson(const Listing& v) {
   o["category"] = v.category;
   o["price"] = json::object{{"amount", v.price}, {"currency", v.currency}};
   o["images"] = ToJsonArray(v.images);
+  if (!v.photos.empty()) {
+    json::array photos;
+    for (const auto& p : v.photos) photos.push_back(ToJson(p));
+    o["photos"] = std::move(photos);
+  }
   o["ship_from"] = v.ship_from;
   o["url"] = v.url;
   o["status"] = Name(v.status);
@@ -494,6 +499,14 @@ void FromJson(const json::object& o, Listing& v) {
   v.price = GetDouble(price, "amount");
   v.currency = GetString(price, "currency", "USD");
   v.images = GetStrings(o, "images");
+  v.photos.clear();
+  if (auto it = o.find("photos"); it != o.end() && it->value().is_array()) {
+    for (const auto& p : it->value().get_array()) {
+      if (!p.is_object()) continue;
+      v.photos.emplace_back();
+      FromJson(p.get_object(), v.photos.back());
+    }
+  }
   v.ship_from = GetString(o, "ship_from");
   v.url = GetString(o, "url");
   v.status = GetEnum(o, "status", kListingStatuses, ListingStatus::kActive);
@@ -924,6 +937,7 @@ json::object ToJson(const ScreeningHit& v) {
   o["stay_down_id"] = v.stay_down_id;
   PutTime(o, "appeal_deadline", v.appeal_deadline);
   o["appeal_id"] = v.appeal_id;
+  if (!v.photo_matches.empty()) o["photo_matches"] = v.photo_matches;
   PutTime(o, "created_at", v.created_at);
   PutTime(o, "updated_at", v.updated_at);
   return o;
@@ -950,6 +964,9 @@ void FromJson(const json::object& o, ScreeningHit& v) {
   v.stay_down_id = GetString(o, "stay_down_id");
   v.appeal_deadline = GetOptTime(o, "appeal_deadline");
   v.appeal_id = GetString(o, "appeal_id");
+  v.photo_matches.clear();
+  if (auto it = o.find("photo_matches"); it != o.end() && it->value().is_array())
+    v.photo_matches = it->value().get_array();
   v.created_at = GetTime(o, "created_at");
   v.updated_at = GetTime(o, "updated_at");
 }
@@ -996,6 +1013,82 @@ void FromJson(const json::object& o, ScreeningRuleStat& v) {
   v.auto_blocked = GetInt(o, "auto_blocked");
   v.overturned = GetInt(o, "overturned");
   v.updated_at = GetTime(o, "updated_at");
+}
+
+json::object ToJson(const ListingPhoto& v) {
+  json::object o;
+  o["sha256"] = v.sha256;
+  o["content_type"] = v.content_type;
+  o["quality"] = v.quality;
+  json::array pdq;
+  for (const auto& variants : v.pdq) pdq.push_back(ToJsonArray(variants));
+  o["pdq"] = std::move(pdq);
+  PutTime(o, "added_at", v.added_at);
+  return o;
+}
+void FromJson(const json::object& o, ListingPhoto& v) {
+  v.sha256 = GetString(o, "sha256");
+  v.content_type = GetString(o, "content_type");
+  v.quality = static_cast<int>(GetInt(o, "quality"));
+  v.pdq.clear();
+  if (auto it = o.find("pdq"); it != o.end() && it->value().is_array()) {
+    for (const auto& variants : it->value().get_array()) {
+      std::vector<std::string> hex;
+      if (variants.is_array())
+        for (const auto& h : variants.get_array())
+          if (h.is_string()) hex.emplace_back(h.get_string());
+      v.pdq.push_back(std::move(hex));
+    }
+  }
+  v.added_at = GetTime(o, "added_at");
+}
+
+json::object ToJson(const PhotoBank& v) {
+  json::object o;
+  o["id"] = v.id;
+  o["kind"] = v.kind;
+  o["owner_org_id"] = v.owner_org_id;
+  o["name"] = v.name;
+  o["radius"] = v.radius;
+  PutTime(o, "created_at", v.created_at);
+  PutTime(o, "updated_at", v.updated_at);
+  return o;
+}
+void FromJson(const json::object& o, PhotoBank& v) {
+  v.id = GetString(o, "id");
+  v.kind = GetString(o, "kind");
+  v.owner_org_id = GetString(o, "owner_org_id");
+  v.name = GetString(o, "name");
+  v.radius = static_cast<int>(GetInt(o, "radius", 31));
+  v.created_at = GetTime(o, "created_at");
+  v.updated_at = GetTime(o, "updated_at");
+}
+
+json::object ToJson(const PhotoHashEntry& v) {
+  json::object o;
+  o["id"] = v.id;
+  o["bank_id"] = v.bank_id;
+  o["hash"] = v.hash;
+  o["quality"] = v.quality;
+  o["label"] = v.label;
+  o["rights_holder_id"] = v.rights_holder_id;
+  o["photo_sha256"] = v.photo_sha256;
+  o["source"] = v.source;
+  o["listing_id"] = v.listing_id;
+  PutTime(o, "created_at", v.created_at);
+  return o;
+}
+void FromJson(const json::object& o, PhotoHashEntry& v) {
+  v.id = GetString(o, "id");
+  v.bank_id = GetString(o, "bank_id");
+  v.hash = GetString(o, "hash");
+  v.quality = static_cast<int>(GetInt(o, "quality"));
+  v.label = GetString(o, "label");
+  v.rights_holder_id = GetString(o, "rights_holder_id");
+  v.photo_sha256 = GetString(o, "photo_sha256");
+  v.source = GetString(o, "source");
+  v.listing_id = GetString(o, "listing_id");
+  v.created_at = GetTime(o, "created_at");
 }
 
 }  // namespace counterfoil::domain

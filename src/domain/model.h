@@ -232,6 +232,19 @@ struct ScreeningVerdict {
   std::string hit_id;  // the screening hit a review or block verdict opened
 };
 
+// A photo uploaded with a listing (POST /v1/listings/{id}/photos): the bytes
+// are a blob (listing_photo), the PDQ hashes are kept so that screening and
+// re-screening match the photo without decoding it again.
+struct ListingPhoto {
+  std::string sha256;
+  std::string content_type;
+  int quality = 0;  // PDQ quality 0..100 (best of the hashes below)
+  // Per useful hash (the whole picture, then the picture inside each frame;
+  // imaging/photo_fingerprint.h): its eight dihedral variants, 64 hex digits each.
+  std::vector<std::vector<std::string>> pdq;
+  Timestamp added_at{};
+};
+
 struct Listing {
   std::string id;
   std::string marketplace_id;
@@ -242,6 +255,7 @@ struct Listing {
   double price = 0;
   std::string currency = "USD";
   std::vector<std::string> images;
+  std::vector<ListingPhoto> photos;  // uploaded photos, in upload order
   std::string ship_from;
   std::string url;
   ListingStatus status = ListingStatus::kActive;
@@ -445,6 +459,9 @@ struct ScreeningHit {
   // no appeal or no limit, and on hits taken down before it was recorded.
   std::optional<Timestamp> appeal_deadline;
   std::string appeal_id;  // the latest internal complaint against the takedown
+  // The photo evidence (screening::PhotoMatch): {photo, bank, bank_kind,
+  // rights_holder, reference, label, distance, radius, variant} per match.
+  json::array photo_matches;
   Timestamp created_at{};
   Timestamp updated_at{};
 };
@@ -458,6 +475,37 @@ struct StayDownEntry {
   std::string listing_id;
   std::string title;
   std::string description;
+  Timestamp created_at{};
+};
+
+// A bank of photo hashes that listing photos are matched against
+// (imaging/photo_bank.h): a rights holder's reference photos
+// ("reference:<org id>", kept in step with its protection data), the
+// stay-down bank of removed listings' photos ("stay_down"), or a bank shared
+// by a coalition or imported as CSV (any other id).
+struct PhotoBank {
+  std::string id;
+  std::string kind;          // "reference" | "stay_down" | "shared"
+  std::string owner_org_id;  // the rights holder or coalition; "" for the platform's
+  std::string name;
+  int radius = 31;  // Hamming radius of a match, 0..128
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+// One PDQ hash in a bank.
+struct PhotoHashEntry {
+  std::string id;  // "ph_<ULID>"
+  std::string bank_id;
+  std::string hash;  // 64 hex digits
+  int quality = 0;   // below 50: kept, never indexed
+  std::string label;
+  std::string rights_holder_id;  // whose photo; its authorised sellers are exempt
+  std::string photo_sha256;      // the photo in the blob store, when held
+  // Why it is here: "protection" (a reference photo), the takedown for the
+  // stay-down bank ("hit:hit_…", "notice:ntc_…"), "import".
+  std::string source;
+  std::string listing_id;  // stay-down: the listing taken down
   Timestamp created_at{};
 };
 
@@ -574,6 +622,9 @@ json::object ToJson(const ScreeningVerdict& v);
 json::object ToJson(const ScreeningHit& v);
 json::object ToJson(const StayDownEntry& v);
 json::object ToJson(const ScreeningRuleStat& v);
+json::object ToJson(const ListingPhoto& v);
+json::object ToJson(const PhotoBank& v);
+json::object ToJson(const PhotoHashEntry& v);
 
 // FromJson reads a document this program wrote; unknown or missing members
 // take their defaults (documents written by older versions still load).
@@ -600,5 +651,8 @@ void FromJson(const json::object& o, ScreeningVerdict& v);
 void FromJson(const json::object& o, ScreeningHit& v);
 void FromJson(const json::object& o, StayDownEntry& v);
 void FromJson(const json::object& o, ScreeningRuleStat& v);
+void FromJson(const json::object& o, ListingPhoto& v);
+void FromJson(const json::object& o, PhotoBank& v);
+void FromJson(const json::object& o, PhotoHashEntry& v);
 
 }  // namespace counterfoil::domain

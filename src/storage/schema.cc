@@ -137,6 +137,14 @@ CF_ID(StayDownEntry, v.id)
 std::vector<Value> Schema<StayDownEntry>::Values(const StayDownEntry& v) {
   return {v.source, S(v.listing_id), T(v.created_at)};
 }
+CF_ID(PhotoBank, v.id)
+std::vector<Value> Schema<PhotoBank>::Values(const PhotoBank& v) {
+  return {v.kind, S(v.owner_org_id)};
+}
+CF_ID(PhotoHashEntry, v.id)
+std::vector<Value> Schema<PhotoHashEntry>::Values(const PhotoHashEntry& v) {
+  return {v.bank_id, S(v.source), S(v.photo_sha256), S(v.rights_holder_id), T(v.created_at)};
+}
 CF_ID(ScreeningRuleStat, RuleStatKey(v.code, v.rights_holder_id))
 std::vector<Value> Schema<ScreeningRuleStat>::Values(const ScreeningRuleStat& v) {
   return {v.code, S(v.rights_holder_id)};

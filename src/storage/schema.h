@@ -59,6 +59,9 @@ CF_SCHEMA(ScreeningHit, "screening_hits", "marketplace_id", "listing_id", "selle
           "rights_holders", "created_at")
 CF_SCHEMA(StayDownEntry, "stay_down", "source", "listing_id", "created_at")
 CF_SCHEMA(ScreeningRuleStat, "screening_rule_stats", "code", "rights_holder_id")
+CF_SCHEMA(PhotoBank, "photo_banks", "kind", "owner_org_id")
+CF_SCHEMA(PhotoHashEntry, "photo_hashes", "bank_id", "source", "photo_sha256", "rights_holder_id",
+          "created_at")
 
 #undef CF_SCHEMA
 

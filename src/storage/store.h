@@ -190,6 +190,8 @@ class Tx {
   virtual Repository<domain::StayDownEntry>& stay_down() = 0;
   // id = domain::RuleStatKey(code, rights_holder_id)
   virtual Repository<domain::ScreeningRuleStat>& screening_rule_stats() = 0;
+  virtual Repository<domain::PhotoBank>& photo_banks() = 0;
+  virtual Repository<domain::PhotoHashEntry>& photo_hashes() = 0;
 
   // Appends to the hash chain; fills seq, prev_hash and hash. Write only.
   virtual Status Audit(domain::AuditEntry& e) = 0;

@@ -95,6 +95,8 @@ Repository<StayDownEntry>& RepoFor(Tx& tx, Tag<StayDownEntry>) { return tx.stay_
 Repository<ScreeningRuleStat>& RepoFor(Tx& tx, Tag<ScreeningRuleStat>) {
   return tx.screening_rule_stats();
 }
+Repository<PhotoBank>& RepoFor(Tx& tx, Tag<PhotoBank>) { return tx.photo_banks(); }
+Repository<PhotoHashEntry>& RepoFor(Tx& tx, Tag<PhotoHashEntry>) { return tx.photo_hashes(); }
 template <typename T>
 Repository<T>& Repo(Tx& tx) {
   return RepoFor(tx, Tag<T>{});
@@ -258,6 +260,13 @@ Listing SampleListing(std::string id, std::string marketplace = "mkt_1",
   v.price = 89.99;
   v.currency = "EUR";
   v.images = {"https://img.example/1.jpg", "https://img.example/2.jpg"};
+  ListingPhoto photo;
+  photo.sha256 = std::string(64, 'a');
+  photo.content_type = "image/jpeg";
+  photo.quality = 93;
+  photo.pdq = {std::vector<std::string>(8, std::string(64, 'f'))};
+  photo.added_at = At(14);
+  v.photos = {photo};
   v.ship_from = "CN";
   v.url = "https://shop.example/item/" + v.id;
   v.status = status;
@@ -461,6 +470,33 @@ ScreeningHit SampleHit(std::string id, std::vector<std::string> rights_holders =
   v.stay_down_id = "sd_1";
   v.created_at = At(47);
   v.updated_at = At(48);
+  return v;
+}
+
+PhotoBank SamplePhotoBank(std::string id) {
+  PhotoBank v;
+  v.id = std::move(id);
+  v.kind = "shared";
+  v.owner_org_id = "org_coalition";
+  v.name = "Anti-counterfeiting watch list";
+  v.radius = 24;
+  v.created_at = At(50);
+  v.updated_at = At(51);
+  return v;
+}
+
+PhotoHashEntry SamplePhotoHash(std::string id) {
+  PhotoHashEntry v;
+  v.id = std::move(id);
+  v.bank_id = "acg-watch";
+  v.hash = std::string(64, 'c');
+  v.quality = 88;
+  v.label = "Supersonic, \"front\"";
+  v.rights_holder_id = "org_brand";
+  v.photo_sha256 = std::string(64, 'b');
+  v.source = "import";
+  v.listing_id = "lst_1";
+  v.created_at = At(52);
   return v;
 }
 
@@ -828,6 +864,8 @@ TEST_P(StoreTest, EveryAggregateRoundTripsThroughItsRepository) {
   ExpectRoundTrip(*store_, SampleJob("job_1"));
   ExpectRoundTrip(*store_, SampleHit("hit_1"));
   ExpectRoundTrip(*store_, SampleStayDown("sd_1"));
+  ExpectRoundTrip(*store_, SamplePhotoBank("acg-watch"));
+  ExpectRoundTrip(*store_, SamplePhotoHash("ph_1"));
   ExpectRoundTrip(*store_, SampleRuleStat("brand_term", "org_brand"));
   ExpectRoundTrip(*store_, SampleRuleStat("category_ban", ""));
 }
@@ -1877,19 +1915,19 @@ TEST_P(StoreTest, NotifierTallyAddsUpAcrossDays) {
 
 // ---------------------------------------------------------------- lifecycle
 
-TEST_P(StoreTest, SchemaVersionIsTheLatest) { EXPECT_EQ(store_->SchemaVersion(), 2); }
+TEST_P(StoreTest, SchemaVersionIsTheLatest) { EXPECT_EQ(store_->SchemaVersion(), 3); }
 
 TEST_P(StoreTest, ReopeningKeepsTheDataAndTheSchema) {
   CF_ASSERT_OK(Insert(SampleNotice("ntc_1")));
   CF_ASSERT_OK(Insert(SampleUser("usr_1", "rita@example.com")));
   Reopen();
-  EXPECT_EQ(store_->SchemaVersion(), 2);
+  EXPECT_EQ(store_->SchemaVersion(), 3);
   CF_EXPECT_OK(Get<Notice>("ntc_1"));
   // Unique constraints survive too.
   CF_EXPECT_CODE(Insert(SampleUser("usr_2", "rita@example.com")), StatusCode::kAlreadyExists);
   CF_EXPECT_CODE(Insert(SampleNotice("ntc_2")), StatusCode::kAlreadyExists);
   Reopen();
-  EXPECT_EQ(store_->SchemaVersion(), 2);
+  EXPECT_EQ(store_->SchemaVersion(), 3);
   EXPECT_EQ(*Count<Notice>(), 1);
 }
 
@@ -1959,13 +1997,14 @@ class SqliteStoreTest : public ::testing::Test {
 TEST_F(SqliteStoreTest, ReopeningDoesNotReapplyMigrations) {
   { CF_ASSERT_OK(OpenSqliteStore({.path = path_})); }
   auto first = Sql("SELECT version, applied_at FROM schema_migrations ORDER BY version");
-  ASSERT_EQ(first.size(), 2u);
+  ASSERT_EQ(first.size(), 3u);
   EXPECT_EQ(first[0][0], "1");
   EXPECT_EQ(first[1][0], "2");
+  EXPECT_EQ(first[2][0], "3");
   for (int i = 0; i < 2; ++i) {
     auto store = OpenSqliteStore({.path = path_});
     CF_ASSERT_OK(store);
-    EXPECT_EQ((*store)->SchemaVersion(), 2);
+    EXPECT_EQ((*store)->SchemaVersion(), 3);
   }
   EXPECT_EQ(Sql("SELECT version, applied_at FROM schema_migrations ORDER BY version"), first);
 }
@@ -1996,12 +2035,12 @@ TEST_F(SqliteStoreTest, ConcurrentFirstOpensAllSucceed) {
       start.arrive_and_wait();
       auto store = OpenSqliteStore({.path = path_});
       results[i] = store.status();
-      if (store.ok() && (*store)->SchemaVersion() != 2) results[i] = Internal("wrong version");
+      if (store.ok() && (*store)->SchemaVersion() != 3) results[i] = Internal("wrong version");
     });
   }
   for (auto& t : threads) t.join();
   for (const auto& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), "2");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), "3");
 }
 
 // A database written by the release with schema version 1 (before
@@ -2020,7 +2059,7 @@ TEST_F(SqliteStoreTest, UpgradesAVersionOneDatabase) {
       json::serialize(ToJson(old)) + "', 'org_agent', 'failed', '" + Iso(old.created_at) + "')");
   auto store = OpenSqliteStore({.path = path_});
   CF_ASSERT_OK(store);
-  EXPECT_EQ((*store)->SchemaVersion(), 2);
+  EXPECT_EQ((*store)->SchemaVersion(), 3);
   CF_EXPECT_OK((*store)->Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto page, tx.jobs().List(Filter().Eq("kind", "notice_bulk"), {}));
     EXPECT_EQ(page.items.size(), 1u);

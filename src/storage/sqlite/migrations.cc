@@ -118,11 +118,24 @@ CREATE INDEX appeals_notice ON appeals(notice_id, state);
 CREATE INDEX appeals_hit ON appeals(hit_id, state);
 )SQL";
 
+// Photo matching (issue 4): banks of PDQ hashes (reference photos, the
+// stay-down bank, shared banks) and their entries. Listings keep their
+// uploaded photos' hashes in their documents; no column changes.
+static constexpr std::string_view kV3 = R"SQL(
+CREATE TABLE photo_banks (id TEXT PRIMARY KEY, doc TEXT NOT NULL, kind TEXT, owner_org_id TEXT);
+CREATE TABLE photo_hashes (id TEXT PRIMARY KEY, doc TEXT NOT NULL, bank_id TEXT, source TEXT,
+  photo_sha256 TEXT, rights_holder_id TEXT, created_at TEXT);
+CREATE INDEX photo_hashes_bank ON photo_hashes(bank_id, id);
+CREATE INDEX photo_hashes_source ON photo_hashes(source);
+CREATE INDEX photo_hashes_photo ON photo_hashes(photo_sha256);
+)SQL";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "initial schema: accounts, registry, marketplace, notices, audit, events", kV1},
       {2, "proactive screening: hits, stay-down bank, rule statistics; jobs.kind; hit appeals",
        kV2},
+      {3, "photo matching: photo banks and their PDQ hashes", kV3},
   };
   return m;
 }

@@ -531,7 +531,9 @@ class SqliteTx final : public Tx {
         jobs_(db, writable_),
         screening_hits_(db, writable_),
         stay_down_(db, writable_),
-        screening_rule_stats_(db, writable_) {}
+        screening_rule_stats_(db, writable_),
+        photo_banks_(db, writable_),
+        photo_hashes_(db, writable_) {}
 
   Repository<domain::Organisation>& organisations() override { return organisations_; }
   Repository<domain::User>& users() override { return users_; }
@@ -556,6 +558,8 @@ class SqliteTx final : public Tx {
   Repository<domain::ScreeningRuleStat>& screening_rule_stats() override {
     return screening_rule_stats_;
   }
+  Repository<domain::PhotoBank>& photo_banks() override { return photo_banks_; }
+  Repository<domain::PhotoHashEntry>& photo_hashes() override { return photo_hashes_; }
 
   Status Audit(AuditEntry& e) override {
     RETURN_IF_ERROR(CheckWritable());
@@ -829,6 +833,8 @@ class SqliteTx final : public Tx {
   SqliteRepository<domain::ScreeningHit> screening_hits_;
   SqliteRepository<domain::StayDownEntry> stay_down_;
   SqliteRepository<domain::ScreeningRuleStat> screening_rule_stats_;
+  SqliteRepository<domain::PhotoBank> photo_banks_;
+  SqliteRepository<domain::PhotoHashEntry> photo_hashes_;
 };
 
 // ------------------------------------------------------------ store

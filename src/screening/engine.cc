@@ -1330,8 +1330,15 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
       const std::string name = holder && !holder->source.name.empty() ? holder->source.name
                                : m->rights_holder.empty()              ? "bank " + m->bank
                                                                        : m->rights_holder;
-      // The holder's own photos, used by the sellers it authorised.
+      // The holder's own photos, used by the sellers it authorised (said
+      // once, when the brand case has not said it already).
       if (holder && holder->authorized.count(listing.seller_id)) {
+        bool said = std::any_of(cases.begin(), cases.end(), [&](const Case& c) {
+          return std::any_of(c.reasons.begin(), c.reasons.end(), [&](const Reason& r) {
+            return r.code == "authorized_seller" && r.rights_holder == m->rights_holder;
+          });
+        });
+        if (said) continue;
         Case c;
         c.reasons.push_back({"authorized_seller", m->rights_holder,
                              "seller " + listing.seller_id + " is authorised by " + name +
@@ -1349,7 +1356,7 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
                                    (m->source.empty() ? std::string("an earlier decision") : m->source)
                          : m->bank_kind == "reference" ? name + "'s reference photo"
                                                        : "a photo in bank " + m->bank;
-      if (!m->label.empty()) what += " \"" + m->label + "\"";
+      if (!m->label.empty() && m->label != m->source) what += " \"" + m->label + "\"";
       std::string how = "distance " + std::to_string(m->distance) + " of " +
                         std::to_string(m->radius);
       if (!m->variant.empty() && m->variant != "original") how += ", " + m->variant;

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "imaging/testing/test_images.h"
 #include "tests/support/fixture.h"
 
 namespace counterfoil::testing {
@@ -89,6 +90,29 @@ class AuthorizationMatrix : public IntegrationTest {
     SeedScreening();
     if (HasFatalFailure()) return;
     world_hit_ = Hit();
+    if (HasFatalFailure()) return;
+    PhotoWorld();
+  }
+
+  // Photo matching: acme's reference photo, and an open hit whose evidence
+  // is a listing photo (on shopeu, by s3) matching it.
+  void PhotoWorld() {
+    imaging::Image official = imaging::testing::SyntheticImage(320, 240);
+    auto jpeg = imaging::testing::EncodeJpeg(official);
+    photo_ = std::string(jpeg.begin(), jpeg.end());
+    world_reference_ = UploadBlob(keys_.acme, photo_, "reference_photo");
+    Reply pp = Get(keys_.acme, "/v1/organisations/acme/protection");
+    ASSERT_EQ(pp.status, 200) << pp;
+    json::object body = pp.body.as_object();
+    body["reference_images"] = json::array{world_reference_};
+    Reply put = Call("PUT", "/v1/organisations/acme/protection", keys_.acme, body);
+    ASSERT_EQ(put.status, 200) << put;
+    app_->screening().RunPass();
+    std::string listing = Listing();
+    auto l = app_->photos().AddListingPhoto(Principal::System(), listing, photo_, "image/jpeg");
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    ASSERT_TRUE(l->screening && !l->screening->hit_id.empty()) << "no photo hit";
+    world_photo_hit_ = l->screening->hit_id;
   }
 
   std::string Unique(const std::string& prefix) { return prefix + std::to_string(++counter_); }
@@ -177,6 +201,7 @@ class AuthorizationMatrix : public IntegrationTest {
   int counter_ = 0;
   std::string world_notice_, world_statement_, world_counter_notice_, world_appeal_, world_job_,
       world_webhook_, world_hit_;
+  std::string photo_, world_reference_, world_photo_hit_;
 };
 
 std::map<std::string, Expectation> AuthorizationMatrix::Table() {
@@ -392,6 +417,30 @@ std::map<std::string, Expectation> AuthorizationMatrix::Table() {
                          json::object{{"reason", "A genuine second-hand dryer."}}};
         }}},
       {"GET /v1/screening/rules", {"UOODDDDD", fixed("/v1/screening/rules")}},
+      // Photo matching: the marketplace owning the listing uploads its photos;
+      // a hit's reference photo is served to staff and the rights holder
+      // whose photo it is (its agent too), never to the seller or the
+      // marketplace; banks are configured and imported by the operator.
+      {"POST /v1/listings/{id}/photos",
+       {"UODDDDDO", [this](Role) {
+          return Request{"/v1/listings/" + Listing() + "/photos", nullptr, photo_, "image/jpeg"};
+        }}},
+      {"GET /v1/screening/hits/{id}/photos/{sha256}",
+       {"UOOOOODD",
+        fixed("/v1/screening/hits/" + world_photo_hit_ + "/photos/" + world_reference_)}},
+      {"GET /v1/photo-banks", {"UOOOOODD", fixed("/v1/photo-banks")}},
+      {"PUT /v1/photo-banks/{id}",
+       {"UODDDDDD", [this](Role) {
+          return Request{"/v1/photo-banks/" + Unique("matrix-bank-"), json::object{{"radius", 28}}};
+        }}},
+      {"GET /v1/photo-banks/{id}/export", {"UOOOOODD", fixed("/v1/photo-banks/reference:acme/export")}},
+      {"POST /v1/photo-banks/import",
+       {"UODDDDDD", [this](Role) {
+          return Request{"/v1/photo-banks/import", nullptr,
+                         "hash,quality,bank,label\n" + std::string(64, '7') + ",90," +
+                             Unique("matrix-import-") + ",probe\n",
+                         "text/csv"};
+        }}},
       {"GET /v1/screening/status", {"UOOODDDD", fixed("/v1/screening/status")}},
       {"POST /v1/screening/rebuild", {"UODDDDDD", fixed("/v1/screening/rebuild")}},
 

@@ -392,6 +392,57 @@ TEST_F(BadInput, ScreeningRequestsAreValidated) {
                     json::object{{"screening", 0.9}}, 422, "/screening");
 }
 
+TEST_F(BadInput, PhotosAndPhotoBanksAreValidated) {
+  // Listing photos: the body must be an image Counterfoil can read.
+  ExpectRefused("not an image", "POST", "/v1/listings/t-s1-1/photos", keys_.taobao,
+                "hello, not a photo", "image/jpeg", 422, "body", "not a photo");
+  ExpectRefused("empty photo", "POST", "/v1/listings/t-s1-1/photos", keys_.taobao, "",
+                "image/jpeg", 422, "body", "empty");
+  ExpectRefused("truncated JPEG", "POST", "/v1/listings/t-s1-1/photos", keys_.taobao,
+                std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11), "image/jpeg", 422, "body");
+  ExpectRefused("another marketplace's listing", "POST", "/v1/listings/e-s3-1/photos",
+                keys_.taobao, "x", "image/jpeg", 404);
+  EXPECT_EQ(Get(keys_.admin, "/v1/listings/t-s1-1").At("/photos"), nullptr);
+
+  // Banks.
+  ExpectRefusedJson("bad bank id", "PUT", "/v1/photo-banks/bad!id", keys_.admin,
+                    json::object{{"radius", 20}}, 422, "id");
+  ExpectRefusedJson("radius out of range", "PUT", "/v1/photo-banks/acg", keys_.admin,
+                    json::object{{"radius", 500}}, 422, "/radius");
+  ExpectRefusedJson("unknown member", "PUT", "/v1/photo-banks/acg", keys_.admin,
+                    json::object{{"radius", 20}, {"colour", "red"}}, 422, "/colour");
+  ExpectRefusedJson("unknown owner", "PUT", "/v1/photo-banks/acg", keys_.admin,
+                    json::object{{"owner_org_id", "nobody"}}, 422, "/owner_org_id");
+  ExpectRefusedJson("no such reference bank", "PUT", "/v1/photo-banks/reference:nobody",
+                    keys_.admin, json::object{{"radius", 20}}, 404);
+
+  // CSV import: all or nothing, the first bad line named.
+  const std::string hash(64, 'a');
+  const std::string head = "hash,quality,bank,label,rights_holder\n";
+  ExpectRefused("bad hash on line 3", "POST", "/v1/photo-banks/import", keys_.admin,
+                head + hash + ",90,acg,ok,\n" + hash.substr(2) + ",90,acg,short,\n", "text/csv",
+                422, "line 3", "line 3: hash");
+  ExpectRefused("bad quality", "POST", "/v1/photo-banks/import", keys_.admin,
+                head + hash + ",ninety,acg,x,\n", "text/csv", 422, "line 2", "quality");
+  ExpectRefused("the stay-down bank", "POST", "/v1/photo-banks/import", keys_.admin,
+                head + hash + ",90,stay_down,x,\n", "text/csv", 422, "line 2", "stay_down");
+  ExpectRefused("unknown rights holder", "POST", "/v1/photo-banks/import", keys_.admin,
+                head + hash + ",90,acg,x,\n" + hash + ",90,acg,y,nobody\n", "text/csv", 422,
+                "line 3", "no organisation nobody");
+  ExpectRefused("no header", "POST", "/v1/photo-banks/import", keys_.admin,
+                hash + ",90,acg,x\n", "text/csv", 422, "line 1", "header");
+  ExpectRefused("empty file", "POST", "/v1/photo-banks/import", keys_.admin, "", "text/csv", 422,
+                "line 1");
+
+  // A reference photo must be a photo.
+  std::string text = UploadBlob(keys_.acme, "a certificate, not a photo", "reference_photo");
+  ExpectRefusedJson("reference image not a photo", "PUT", "/v1/organisations/acme/protection",
+                    keys_.acme,
+                    json::object{{"brand_terms", json::array{"acme"}},
+                                 {"reference_images", json::array{text}}},
+                    422, "/reference_images/0", "not a photo");
+}
+
 TEST_F(BadInput, HeadersAndRoutingProblems) {
   std::string notice = json::serialize(NoticeBody("t-s1-1", acme_right_));
   ExpectRefused("overlong Idempotency-Key", "POST", "/v1/notices", keys_.acme, notice,

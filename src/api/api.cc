@@ -694,6 +694,48 @@ void Api::Register() {
     ASSIGN_OR_RETURN(auto h, s_.screening.Dismiss(p, Param(req, "id"), body));
     return Response::Json(200, View(h, p));
   });
+  // ------------------------------------------------------------ photos
+  Add("POST", "/v1/listings/{id}/photos", [this](Request& req, const Principal& p) -> Result<Response> {
+    const std::string id = Param(req, "id");
+    ASSIGN_OR_RETURN(auto l, s_.photos->AddListingPhoto(
+                                 p, id, std::move(req.body),
+                                 req.Header("content-type").value_or("application/octet-stream")));
+    return Created(View(l, p), "/v1/listings/" + id);
+  });
+  Add("GET", "/v1/screening/hits/{id}/photos/{sha256}",
+      [this](Request& req, const Principal& p) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto photo,
+                         s_.photos->PhotoForHit(p, Param(req, "id"), Param(req, "sha256")));
+        Response r = Response::Text(200, std::move(photo.second), photo.first);
+        r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+        r.headers.emplace_back("Cache-Control", "private, max-age=3600");
+        return r;
+      });
+  Add("GET", "/v1/photo-banks", [this](Request&, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto banks, s_.photos->ListBanks(p));
+    json::array items;
+    for (const auto& b : banks) items.emplace_back(View(b));
+    return Response::Json(200, json::object{{"items", std::move(items)}});
+  });
+  Add("PUT", "/v1/photo-banks/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(json::value body, Body(req));
+    ASSIGN_OR_RETURN(auto b, s_.photos->PutBank(p, Param(req, "id"), body));
+    return Response::Json(200, View(b));
+  });
+  Add("GET", "/v1/photo-banks/{id}/export", [this](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(std::string csv, s_.photos->ExportCsv(p, Param(req, "id")));
+    Response r = Response::Text(200, std::move(csv), "text/csv; charset=utf-8");
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"photo-bank.csv\"");
+    return r;
+  });
+  Add("POST", "/v1/photo-banks/import", [this](Request& req, const Principal& p) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto sum, s_.photos->ImportCsv(p, req.body));
+    json::array created;
+    for (const auto& b : sum.banks_created) created.emplace_back(b);
+    return Response::Json(200, json::object{{"rows", sum.rows},
+                                            {"indexed", sum.indexed},
+                                            {"banks_created", std::move(created)}});
+  });
   Add("GET", "/v1/screening/rules", [this](Request&, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(auto stats, s_.screening.RuleStats(p));
     json::array items;

@@ -33,6 +33,7 @@
 #include "service/marketplace.h"
 #include "service/notices.h"
 #include "service/registry.h"
+#include "service/photos.h"
 #include "service/screening.h"
 
 namespace counterfoil::api {
@@ -46,6 +47,7 @@ struct Services {
   service::ScreeningService& screening;
   service::IntegrationService& integration;
   std::function<void()> poke_jobs;  // wake the job runner (bulk jobs)
+  service::PhotoService* photos = nullptr;  // photo matching: listing photos, banks
 };
 
 class Api {

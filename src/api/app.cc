@@ -42,6 +42,17 @@ Result<std::unique_ptr<App>> App::Open(const service::Config& config, const Cloc
   // Screening: every listing upserted is screened; accepted notices feed the
   // stay-down bank; protection changes mark the rule set for a rebuild.
   app->screening_ = std::make_unique<service::ScreeningService>(*app->ctx_, *app->notices_);
+  // Photo matching: the banks load (and reference photos imported offline are
+  // hashed) before screening builds its rule set, whose digest covers them.
+  app->photos_ = std::make_unique<service::PhotoService>(*app->ctx_);
+  RETURN_IF_ERROR(app->photos_->Open());
+  app->photos_->SetScreener(app->screening_.get());
+  app->screening_->SetPhotos(app->photos_.get());
+  service::PhotoService* photos = app->photos_.get();
+  app->registry_->SetProtectionHook(
+      [photos](storage::Tx& tx, const domain::ProtectionProfile& pp, const std::string& actor) {
+        return photos->SyncReferencesInTx(tx, pp, actor);
+      });
   RETURN_IF_ERROR(app->screening_->Open());
   app->marketplace_->SetScreener(app->screening_.get());
   app->notices_->SetTakedownObserver(app->screening_.get());
@@ -67,7 +78,7 @@ Result<std::unique_ptr<App>> App::Open(const service::Config& config, const Cloc
   app->api_ = std::make_unique<Api>(Services{*app->ctx_, *app->accounts_, *app->registry_,
                                              *app->marketplace_, *app->notices_,
                                              *app->screening_, *app->integration_,
-                                             [runner] { runner->Poke(); }});
+                                             [runner] { runner->Poke(); }, photos});
   return app;
 }
 

@@ -41,6 +41,7 @@ class App {
   service::MarketplaceService& marketplace() { return *marketplace_; }
   service::NoticeService& notices() { return *notices_; }
   service::ScreeningService& screening() { return *screening_; }
+  service::PhotoService& photos() { return *photos_; }
   service::IntegrationService& integration() { return *integration_; }
   service::JobRunner& runner() { return *runner_; }
   Api& api() { return *api_; }
@@ -56,6 +57,7 @@ class App {
   std::unique_ptr<service::MarketplaceService> marketplace_;
   std::unique_ptr<service::NoticeService> notices_;
   std::unique_ptr<service::ScreeningService> screening_;
+  std::unique_ptr<service::PhotoService> photos_;
   std::unique_ptr<service::IntegrationService> integration_;
   std::unique_ptr<service::JobRunner> runner_;
   std::unique_ptr<Api> api_;

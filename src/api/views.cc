@@ -129,6 +129,30 @@ json::object View(const domain::ScreeningHit& h, const service::Principal& viewe
     o["rights_holder_ids"] = std::move(holders);
   }
   if (!viewer.IsStaff()) o.erase("decided_by");
+  // Photo evidence: the listing photo beside the matched reference, with the
+  // distance. A rights holder sees the matches of its own photos; a
+  // reference photo is served to staff and to the rights holder it belongs to.
+  if (!h.photo_matches.empty()) {
+    const bool rights_side = viewer.IsRightsHolderSide();
+    const std::vector<std::string>& mine = viewer.role == domain::Role::kAgent
+                                               ? viewer.principal_org_ids
+                                               : viewer.visible_org_ids;
+    json::array matches;
+    for (const auto& v : h.photo_matches) {
+      if (!v.is_object()) continue;
+      json::object m = v.as_object();
+      std::string holder = GetString(m, "rights_holder");
+      bool own = !holder.empty() && std::find(mine.begin(), mine.end(), holder) != mine.end();
+      if (rights_side && !own) continue;
+      const std::string base = "/v1/screening/hits/" + h.id + "/photos/";
+      std::string photo = GetString(m, "photo"), reference = GetString(m, "reference");
+      if (viewer.IsStaff() || rights_side) m["photo_url"] = base + photo;
+      if (storage::BlobStore::IsDigest(reference) && (viewer.IsStaff() || own))
+        m["reference_url"] = base + reference;
+      matches.push_back(std::move(m));
+    }
+    o["photo_matches"] = std::move(matches);
+  }
   json::object links{{"self", "/v1/screening/hits/" + h.id},
                      {"listing", "/v1/listings/" + h.listing_id}};
   if (!h.statement_id.empty()) links["statement"] = "/v1/statements/" + h.statement_id;
@@ -185,6 +209,14 @@ json::object View(const service::ScreeningStatus& s) {
   } else {
     o["rescreen"] = nullptr;
   }
+  return o;
+}
+
+json::object View(const service::PhotoBankSummary& b) {
+  json::object o = domain::ToJson(b.bank);
+  o["entries"] = b.entries;
+  o["indexed"] = b.indexed;
+  o["links"] = json::object{{"export", "/v1/photo-banks/" + b.bank.id + "/export"}};
   return o;
 }
 

@@ -6,6 +6,7 @@
 #include "domain/model.h"
 #include "service/notices.h"
 #include "service/principal.h"
+#include "service/photos.h"
 #include "service/screening.h"
 #include "storage/store.h"
 
@@ -29,6 +30,7 @@ json::object View(const domain::Listing& l, const service::Principal& viewer);
 // A rights holder or agent sees the reasons concerning the rights holders it
 // may see, not another brand's; only staff see who decided.
 json::object View(const domain::ScreeningHit& h, const service::Principal& viewer);
+json::object View(const service::PhotoBankSummary& b);
 // An appeal with links to what it contests; a rights holder or agent sees,
 // of the rights holders concerned by a screening hit, only those it may see.
 json::object View(const domain::Appeal& a, const service::Principal& viewer);

@@ -18,8 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "cli/screen_photos.h"
 #include "screening/catalogue_json.h"
 #include "screening/engine.h"
+#include "service/photos.h"
 #include "service/screening_catalogue.h"
 #include "storage/store.h"
 
@@ -161,6 +163,9 @@ std::string HolderHint(const screening::Catalogue& c, const std::string& field) 
 struct LoadedCatalogue {
   screening::Catalogue catalogue;
   std::string source;  // the file or data directory, for messages
+  // Reference photos (and, from a data directory, every stored bank).
+  std::unique_ptr<imaging::PhotoBanks> banks = std::make_unique<imaging::PhotoBanks>();
+  std::vector<std::string> warnings;
 };
 
 Result<LoadedCatalogue> LoadCatalogue(const ScreenOptions& o) {
@@ -172,6 +177,9 @@ Result<LoadedCatalogue> LoadCatalogue(const ScreenOptions& o) {
     Result<screening::Catalogue> c = screening::ParseCatalogueJson(file.bytes());
     if (!c.ok()) return InvalidArgument(Located(o.catalog_file, c.status()));
     out.catalogue = std::move(*c);
+    RETURN_IF_ERROR(
+        LoadCatalogueReferences(o.catalog_file, file.bytes(), out.banks.get(), &out.warnings)
+            .status());
     return out;
   }
   out.source = o.data_dir;
@@ -184,7 +192,9 @@ Result<LoadedCatalogue> LoadCatalogue(const ScreenOptions& o) {
                    storage::OpenSqliteStore({.path = db, .reader_connections = 1}));
   Status s = store->Read([&](storage::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(out.catalogue, service::LoadScreeningCatalogue(tx));
-    return Status::Ok();
+    RETURN_IF_ERROR(service::LoadPhotoBanks(tx, *out.banks).status());
+    storage::BlobStore blobs((std::filesystem::path(o.data_dir) / "blobs").string());
+    return service::AddUnstoredReferences(tx, blobs, *out.banks).status();
   });
   if (!s.ok()) return Unavailable(o.data_dir + ": " + s.message());
   return out;
@@ -197,9 +207,15 @@ struct LineError {
   Status status;
 };
 
+struct LineWarning {
+  size_t line;  // within the chunk, from 1
+  std::string message;
+};
+
 struct ChunkResult {
   std::string verdicts;
   std::vector<LineError> errors;
+  std::vector<LineWarning> warnings;  // photos that could not be read
   size_t lines = 0;              // lines in the chunk, blank ones included
   size_t counts[3] = {0, 0, 0};  // by Decision
   bool done = false;
@@ -223,7 +239,14 @@ std::vector<std::pair<size_t, size_t>> Chunks(std::string_view text, size_t targ
   return out;
 }
 
-void ScreenChunk(const screening::RuleSet& rules, std::string_view chunk, ChunkResult* r) {
+// Listing photos: matched against the banks before screening.
+struct Photos {
+  const imaging::PhotoBanks* banks = nullptr;
+  std::string base_dir;  // image paths are relative to the listings file
+};
+
+void ScreenChunk(const screening::RuleSet& rules, const Photos& photos, std::string_view chunk,
+                 ChunkResult* r) {
   const screening::ScreenContext context;  // seller history unknown; default thresholds
   r->verdicts.reserve(chunk.size() / 2);
   size_t pos = 0;
@@ -238,6 +261,11 @@ void ScreenChunk(const screening::RuleSet& rules, std::string_view chunk, ChunkR
     if (!listing.ok()) {
       r->errors.push_back({r->lines, listing.status()});
       continue;
+    }
+    if (photos.banks != nullptr && !listing->images.empty()) {
+      std::vector<std::string> problems;
+      MatchListingPhotos(*photos.banks, photos.base_dir, &*listing, &problems);
+      for (std::string& p : problems) r->warnings.push_back({r->lines, std::move(p)});
     }
     screening::Verdict v = rules.Screen(*listing, context);
     ++r->counts[static_cast<int>(v.decision)];
@@ -289,6 +317,10 @@ int RunScreen(const ScreenOptions& o) {
     return kScreenFailed;
   }
   std::shared_ptr<const screening::RuleSet> rules = std::move(*compiled);
+  for (const std::string& w : loaded->warnings) Say("counterfoil screen: " + w);
+  Photos photos;
+  photos.banks = loaded->banks.get();
+  if (o.input != "-") photos.base_dir = std::filesystem::path(o.input).parent_path().string();
   auto compiled_at = std::chrono::steady_clock::now();
 
   InputBytes input;
@@ -333,7 +365,8 @@ int RunScreen(const ScreenOptions& o) {
           k = next++;
         }
         ChunkResult r;
-        ScreenChunk(*rules, text.substr(chunks[k].first, chunks[k].second - chunks[k].first), &r);
+        ScreenChunk(*rules, photos,
+                    text.substr(chunks[k].first, chunks[k].second - chunks[k].first), &r);
         {
           std::lock_guard lock(mu);
           results[k] = std::move(r);
@@ -360,6 +393,9 @@ int RunScreen(const ScreenOptions& o) {
     std::string report;
     for (const LineError& e : r.errors)
       report += Located(input_name + ":" + std::to_string(lines_before + e.line), e.status) + "\n";
+    for (const LineWarning& w : r.warnings)
+      report += input_name + ":" + std::to_string(lines_before + w.line) + ": warning: " +
+                w.message + "\n";
     if (!report.empty()) std::fwrite(report.data(), 1, report.size(), stderr);
     rejected += r.errors.size();
     lines_before += r.lines;
@@ -395,7 +431,9 @@ int RunScreen(const ScreenOptions& o) {
       Count(rejected, "line") + " rejected; " + rate + " on " + Count(threads, "thread") +
       "; rules from " + loaded->source + " (" +
       Count(rules->rights_holder_count(), "rights holder") + ", " +
-      Count(rules->pattern_count(), "pattern") + ", loaded in " + compile + ")");
+      Count(rules->pattern_count(), "pattern") + ", " +
+      WithThousands(loaded->banks->size()) + " photo hash" +
+      (loaded->banks->size() == 1 ? "" : "es") + ", loaded in " + compile + ")");
   return rejected == 0 ? kScreenOk : kScreenLinesRejected;
 }
 

@@ -298,6 +298,7 @@ Result<domain::ProtectionProfile> RegistryService::PutProtection(const Principal
     if (!org || !(domain::IsRightsHolderKind(org->kind) || org->kind == domain::OrgKind::kPlatform))
       return NotFound("rights holder " + org_id + " not found");
     RETURN_IF_ERROR(tx.protection().Upsert(pp));
+    if (protection_hook_) RETURN_IF_ERROR(protection_hook_(tx, pp, p.Actor()));
     ctx_.ProtectionChanged(tx);  // screening rebuilds its rule set in the background
     RETURN_IF_ERROR(ctx_.Record(tx, p.Actor(), "protection.updated", "organisation", org_id,
                                 {{"brand_terms", pp.brand_terms.size()},
@@ -310,11 +311,12 @@ Result<domain::ProtectionProfile> RegistryService::PutProtection(const Principal
 
 Result<storage::BlobRef> RegistryService::UploadBlob(const Principal& p, const Upload& u) {
   static const std::vector<std::string_view> kPurposes = {
-      "certificate", "evidence", "authorisation", "listing_photo", "legal_action", "counter_notice"};
+      "certificate",  "evidence",       "authorisation",  "listing_photo",
+      "legal_action", "counter_notice", "reference_photo"};
   if (std::find(kPurposes.begin(), kPurposes.end(), u.purpose) == kPurposes.end())
     return InvalidArgument(
         "purpose must be one of certificate, evidence, authorisation, listing_photo, "
-        "legal_action, counter_notice",
+        "legal_action, counter_notice, reference_photo",
         "purpose");
   if (u.bytes.empty()) return InvalidArgument("the upload is empty", "body");
   ASSIGN_OR_RETURN(std::string sha, ctx_.blobs().Put(u.bytes));

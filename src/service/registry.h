@@ -12,6 +12,8 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
+
 #include "service/context.h"
 
 namespace counterfoil::service {
@@ -30,6 +32,13 @@ class RegistryService {
                                        const std::string& sha256);
   // Reviewer decision: {"decision": "verified"|"rejected", "reason": "…"}.
   Result<domain::Right> Verify(const Principal& p, const std::string& id, const json::value& body);
+
+  // Called inside the transaction that stores a protection profile (photo
+  // matching keeps the rights holder's reference bank in step with
+  // reference_images; an error rolls the change back).
+  using ProtectionHook = std::function<Status(storage::Tx&, const domain::ProtectionProfile&,
+                                              const std::string& actor)>;
+  void SetProtectionHook(ProtectionHook hook) { protection_hook_ = std::move(hook); }
 
   Result<domain::ProtectionProfile> GetProtection(const Principal& p, const std::string& org_id);
   Result<domain::ProtectionProfile> PutProtection(const Principal& p, const std::string& org_id,
@@ -54,6 +63,7 @@ class RegistryService {
 
  private:
   ServiceContext& ctx_;
+  ProtectionHook protection_hook_;
 };
 
 }  // namespace counterfoil::service

@@ -16,6 +16,7 @@
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "screening/catalogue_json.h"
+#include "service/photos.h"
 #include "service/screening_catalogue.h"
 
 namespace counterfoil::service {
@@ -253,6 +254,13 @@ Result<ScreeningService::Built> ScreeningService::Build(bool use_cache, double* 
   }));
   Built built;
   built.digest = CatalogueDigest(catalogue);
+  if (photos_ != nullptr) {
+    // Listings are screened again when reference or shared photos change.
+    char banks[24];
+    std::snprintf(banks, sizeof banks, "%016llx",
+                  static_cast<unsigned long long>(photos_->banks().Digest()));
+    built.digest = Sha256Hex(built.digest + "\x1fphotos\x1f" + banks).substr(0, 32);
+  }
   const std::string dir = ctx_.config().data_dir + "/cache/screening";
   std::string key = screening::RuleSet::Key(catalogue);
   std::string cached;
@@ -592,7 +600,9 @@ Status ScreeningService::ScreenAndActInTx(Tx& tx, const std::string& actor, List
     digest = digest_;
   }
   ASSIGN_OR_RETURN(screening::ScreenContext sc, ContextInTx(tx, l.marketplace_id, l.seller_id));
-  screening::Verdict v = rules->Screen(ToEngineListing(l), sc);
+  screening::Listing engine_listing = ToEngineListing(l);
+  if (photos_ != nullptr) engine_listing.photo_matches = photos_->MatchListing(l);
+  screening::Verdict v = rules->Screen(engine_listing, sc);
   Timestamp now = ctx_.Now();
   domain::ScreeningVerdict stored = ToStoredVerdict(v, digest, now);
   // Only a listing that is (or is about to go) online is acted on; a
@@ -623,6 +633,17 @@ Status ScreeningService::ScreenAndActInTx(Tx& tx, const std::string& actor, List
   hit.snapshot = domain::Snapshot(l, now);
   hit.trigger = std::string(trigger);
   hit.stay_down_source = StayDownSourceOf(stored);
+  hit.photo_matches.clear();
+  for (const screening::PhotoMatch& m : engine_listing.photo_matches)
+    hit.photo_matches.push_back(json::object{{"photo", m.photo},
+                                             {"bank", m.bank},
+                                             {"bank_kind", m.bank_kind},
+                                             {"rights_holder", m.rights_holder},
+                                             {"reference", m.reference},
+                                             {"label", m.label},
+                                             {"distance", m.distance},
+                                             {"radius", m.radius},
+                                             {"variant", m.variant}});
   hit.updated_at = now;
   l.screening = std::move(stored);
   if (v.decision == screening::Decision::kReview) {
@@ -755,6 +776,8 @@ Result<domain::StatementOfReasons> ScreeningService::StatementInTx(Tx& tx, const
 Result<std::string> ScreeningService::AddStayDownInTx(Tx& tx, const Listing& l,
                                                       const std::string& source,
                                                       const std::string& rights_holder_id) {
+  // The photos stay down too (the photo bank keeps its own record per source).
+  if (photos_ != nullptr) RETURN_IF_ERROR(photos_->AddStayDownInTx(tx, l, source, rights_holder_id));
   ASSIGN_OR_RETURN(auto existing, tx.stay_down().First(Filter().Eq("source", source)));
   if (existing) return existing->id;
   domain::StayDownEntry e;
@@ -784,6 +807,7 @@ Status ScreeningService::OnTakedownInTx(Tx& tx, const Listing& listing, const st
 }
 
 Status ScreeningService::OnReversalInTx(Tx& tx, const std::string& source) {
+  if (photos_ != nullptr) RETURN_IF_ERROR(photos_->RemoveStayDownInTx(tx, source));
   ASSIGN_OR_RETURN(auto entries,
                    tx.stay_down().List(Filter().Eq("source", source), {.limit = 100}));
   for (const auto& e : entries.items) {

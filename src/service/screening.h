@@ -53,6 +53,8 @@
 
 namespace counterfoil::service {
 
+class PhotoService;
+
 struct HitFilter {
   std::string status;  // open | confirmed | dismissed | auto_blocked | overturned
   std::string marketplace_id;
@@ -94,6 +96,10 @@ class ScreeningService final : public ListingScreener,
 
   // Wakes whoever runs RunPass (the job runner) when there is work.
   void SetWaker(std::function<void()> waker) { waker_ = std::move(waker); }
+  // Photo matching (photos.h): listing photos are matched against the banks
+  // as a screening signal, and taken-down listings' photos join the
+  // stay-down photo bank. Optional; set before serving.
+  void SetPhotos(PhotoService* photos) { photos_ = photos; }
 
   // ---- verdicts that store nothing
   // POST /v1/screen: the verdict for one listing (DESIGN.md listing format)
@@ -212,6 +218,7 @@ class ScreeningService final : public ListingScreener,
 
   ServiceContext& ctx_;
   NoticeService& notices_;
+  PhotoService* photos_ = nullptr;
   std::function<void()> waker_;
   std::atomic<std::shared_ptr<const screening::RuleSet>> rules_;
   screening::StayDownBank bank_;

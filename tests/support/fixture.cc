@@ -90,7 +90,8 @@ std::ostream& operator<<(std::ostream& os, const StateCounts& c) {
             << c.organisations << ", jobs " << c.jobs << ", webhooks " << c.webhooks
             << ", deliveries " << c.deliveries << ", events " << c.events << ", audit "
             << c.audit << ", screening_hits " << c.screening_hits << ", stay_down "
-            << c.stay_down << "}";
+            << c.stay_down << ", photo_banks " << c.photo_banks << ", photo_hashes "
+            << c.photo_hashes << "}";
 }
 
 // ------------------------------------------------------------------ WebhookReceiver
@@ -510,6 +511,8 @@ StateCounts IntegrationTest::CountState() {
     ASSIGN_OR_RETURN(c.deliveries, tx.deliveries().Count({}));
     ASSIGN_OR_RETURN(c.screening_hits, tx.screening_hits().Count({}));
     ASSIGN_OR_RETURN(c.stay_down, tx.stay_down().Count({}));
+    ASSIGN_OR_RETURN(c.photo_banks, tx.photo_banks().Count({}));
+    ASSIGN_OR_RETURN(c.photo_hashes, tx.photo_hashes().Count({}));
     ASSIGN_OR_RETURN(auto events, tx.EventsAfter(0, {.all = true}, 1000000));
     c.events = static_cast<int64_t>(events.size());
     ASSIGN_OR_RETURN(auto audit, tx.AuditAfter(0, 1000000));

@@ -89,6 +89,7 @@ struct StateCounts {
   int64_t listings = 0, sellers = 0, rights = 0, users = 0, organisations = 0, jobs = 0;
   int64_t webhooks = 0, deliveries = 0, events = 0, audit = 0;
   int64_t screening_hits = 0, stay_down = 0;
+  int64_t photo_banks = 0, photo_hashes = 0;
   bool operator==(const StateCounts&) const = default;
 };
 std::ostream& operator<<(std::ostream& os, const StateCounts& c);

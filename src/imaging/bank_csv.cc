@@ -27,6 +27,20 @@ std::string Trim(std::string s) {
   return s.substr(b, e - b + 1);
 }
 
+// The CSV reader's own errors ("line 7: unterminated quoted field") get the
+// line as their field too, like every other error of the file.
+Status ReaderError(const Status& s, int record_line) {
+  std::string_view m = s.message();
+  int line = record_line;
+  if (m.rfind("line ", 0) == 0) {
+    int n = 0;
+    size_t i = 5;
+    while (i < m.size() && m[i] >= '0' && m[i] <= '9' && n < 100000000) n = n * 10 + (m[i++] - '0');
+    if (i > 5) line = n;
+  }
+  return InvalidArgument(std::string(m), "line " + std::to_string(std::max(1, line)));
+}
+
 bool IsBlankRow(const std::vector<std::string>& row) {
   return std::all_of(row.begin(), row.end(), [](const std::string& f) { return Trim(f).empty(); });
 }
@@ -82,7 +96,7 @@ Result<std::vector<BankCsvRow>> ParseBankCsv(std::string_view text) {
     have_header = true;
     break;
   }
-  RETURN_IF_ERROR(csv.status());
+  if (!csv.status().ok()) return ReaderError(csv.status(), csv.line());
   if (!have_header)
     return InvalidArgument("line 1: the file is empty; the header hash,quality,bank,label comes first",
                            "line 1");
@@ -131,7 +145,7 @@ Result<std::vector<BankCsvRow>> ParseBankCsv(std::string_view text) {
     }
     out.push_back(std::move(r));
   }
-  RETURN_IF_ERROR(csv.status());
+  if (!csv.status().ok()) return ReaderError(csv.status(), csv.line());
   return out;
 }
 

@@ -63,7 +63,7 @@ TEST(BankCsv, NamesTheLineOfEachError) {
   ExpectError(h + kHash + ",100,bad bank,x\n", "line 2", "bank");
   ExpectError(h + kHash + ",100,b\n", "line 2", "at least 4 fields");
   ExpectError(h + kHash + ",100,b," + std::string(501, 'x') + "\n", "line 2", "label");
-  ExpectError(h + kHash + ",100,b,\"unterminated\n", "", "line 2");
+  ExpectError(h + kHash + ",100,b,\"unterminated\n", "line 2", "line 2");
   ExpectError("hash,quality,bank,label,rights_holder,rights_holder\n", "line 1", "twice");
 }
 

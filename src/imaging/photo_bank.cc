@@ -154,7 +154,10 @@ std::vector<BankMatch> PhotoBanks::Match(
           continue;
         }
         auto name = ids_.find(m.id);
-        if (name == ids_.end()) continue;  // cannot happen: keys and ids move together
+        if (name == ids_.end()) {  // cannot happen: keys and ids move together
+          seen.erase(pos);
+          continue;
+        }
         out.push_back({bank.info, entries_.at(name->second).entry, m.distance, m.variant});
       }
     }

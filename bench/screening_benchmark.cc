@@ -135,8 +135,8 @@ std::shared_ptr<const RuleSet> g_rules;
 
 // ------------------------------------------------------------------ raw Vectorscan
 
-// A block-mode literal database, the baseline "practical ceiling": the same
-// literals as the engine's (NormalizeTerm of every term, so lower case), the
+// A block-mode literal database, the baseline "practical ceiling": the
+// engine's own literals (RuleSet::Literals(), normalised, so lower case), the
 // same flags (none: the engine scans a folded view case-sensitively).
 class RawScanner {
  public:
@@ -242,7 +242,7 @@ void BM_RuleSetCompile(benchmark::State& state) {
     r.patterns = g_rules->pattern_count();
     r.database_bytes = g_rules->SerializedDatabase().size();
 
-    std::vector<std::string> literals = g_data->Literals();
+    std::vector<std::string> literals = g_rules->Literals();
     r.raw_literals = literals.size();
     auto raw = std::make_unique<RawScanner>();
     t = SteadyClock::now();

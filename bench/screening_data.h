@@ -93,13 +93,6 @@ class ScreeningData {
   // Listing `index`, a pure function of (seed, index).
   screening::Listing MakeListing(int64_t index, ListingKind* kind = nullptr) const;
 
-  // The literal set the engine scans for, rebuilt from outside it: every
-  // brand term (and its form without spaces), product term, title of a work,
-  // category-ban, suspicious and piracy term, plus the engine's own context
-  // phrases, each through screening::NormalizeTerm (so lower case),
-  // de-duplicated. The raw Vectorscan baseline compiles this set.
-  std::vector<std::string> Literals() const;
-
   // Writes catalog.json and listings.jsonl (`listings` lines) into `dir`,
   // creating it. kUnavailable when a file cannot be written.
   Status WriteFiles(const std::string& dir, int64_t listings) const;

@@ -743,6 +743,12 @@ std::string RuleSet::SerializedDatabase() const {
 const std::string& RuleSet::key() const { return impl_->key; }
 bool RuleSet::loaded_from_cache() const { return impl_->from_cache; }
 size_t RuleSet::pattern_count() const { return impl_->literals.size(); }
+std::vector<std::string> RuleSet::Literals() const {
+  std::vector<std::string> out;
+  out.reserve(impl_->literals.size());
+  for (const Literal& l : impl_->literals) out.push_back(l.text);
+  return out;
+}
 size_t RuleSet::rights_holder_count() const { return impl_->holders.size(); }
 
 Verdict RuleSet::Screen(const Listing& listing, const ScreenContext& context) const {

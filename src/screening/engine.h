@@ -214,6 +214,9 @@ class RuleSet {
   const std::string& key() const;
   bool loaded_from_cache() const;
   size_t pattern_count() const;
+  // The literals of the Vectorscan database, as scanned (normalised views),
+  // one per pattern: what a raw scan of the same literals compiles.
+  std::vector<std::string> Literals() const;
   size_t rights_holder_count() const;
 
   struct Impl;

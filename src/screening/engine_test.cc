@@ -129,6 +129,25 @@ TEST_F(Screening, PriceFarBelowMsrpIsEvidence) {
   EXPECT_EQ(v.decision, Decision::kReview);
 }
 
+TEST_F(Screening, TheDatabaseHoldsNamesButNotProductsWhichArePricedBesideTheirBrand) {
+  std::vector<std::string> literals = rules_->Literals();
+  EXPECT_EQ(literals.size(), rules_->pattern_count());
+  auto has = [&](const std::string& l) {
+    return std::find(literals.begin(), literals.end(), l) != literals.end();
+  };
+  EXPECT_TRUE(has("veltrona"));
+  EXPECT_TRUE(has("grand malson"));  // the view folds 'i' into 'l'
+  EXPECT_TRUE(has("grandmalson"));
+  EXPECT_FALSE(has("aurora"));  // a product: looked for only when its brand is named
+  // The product still prices the listing that names its brand...
+  Verdict named = Screen("Veltrona Aurora cordless", 40, "home-appliances");
+  const Reason* price = Find(named, "price_below_msrp");
+  ASSERT_NE(price, nullptr);
+  EXPECT_EQ(price->evidence, "Aurora");
+  // ...and means nothing without it.
+  EXPECT_FALSE(Has(Screen("Aurora cordless vacuum", 40, "home-appliances"), "price_below_msrp"));
+}
+
 TEST_F(Screening, PricesInAnotherCurrencyAreNotCompared) {
   Listing l;
   l.id = "L1";

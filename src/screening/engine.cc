@@ -828,15 +828,24 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   auto quote = [&](uint32_t b, uint32_t e) { return std::string(norm.Quote(original, b, e)); };
   auto in_title = [&](uint32_t b) { return norm.src_begin[b] < title_end_src; };
 
-  std::vector<Mention> mentions;
+  // Per-thread lists, cleared for each listing: a listing's hits are few,
+  // but "for" alone (a compatibility phrase) is in most of them.
+  thread_local std::vector<Mention> mentions;
+  mentions.clear();
   struct Governor {
     uint32_t end;    // view offset where the phrase ends
     uint32_t reach;  // words allowed before the brand
   };
-  std::vector<Governor> governors;
-  std::vector<Hit> suspicious, piracy, second_hand;
-  std::vector<std::pair<Hit, uint32_t>> titles;    // hit, holder (+ work via literal refs)
-  std::vector<std::pair<Hit, uint32_t>> ban_terms;
+  thread_local std::vector<Governor> governors;
+  thread_local std::vector<Hit> suspicious, piracy, second_hand;
+  thread_local std::vector<std::pair<Hit, uint32_t>> titles;  // hit, holder (+ work via literal refs)
+  thread_local std::vector<std::pair<Hit, uint32_t>> ban_terms;
+  governors.clear();
+  suspicious.clear();
+  piracy.clear();
+  second_hand.clear();
+  titles.clear();
+  ban_terms.clear();
   for (const Hit& h : hits) {
     const Literal& lit = literals[h.literal];
     // Chinese is written without spaces: a literal that begins (ends) with a

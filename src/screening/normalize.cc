@@ -88,6 +88,19 @@ class Folder {
       ascii_word_[c] = bmp_[c].kind == Kind::kLatin ? bmp_[c].folded[0] : 0;
       ascii_separator_[c] = bmp_[c].kind == Kind::kSeparator;
     }
+    // Three-byte characters of other scripts (most of Chinese text) that
+    // fold to themselves: one bit each, 8 KiB, so they skip the 900 KiB
+    // table.
+    for (UChar32 c = 0x800; c < 0x10000; ++c) {
+      const CodePointInfo& info = bmp_[c];
+      if (info.kind != Kind::kOther || info.flags != kFlagCjk || info.len != 3) continue;
+      char utf8[3] = {static_cast<char>(0xE0 | (c >> 12)),
+                      static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+                      static_cast<char>(0x80 | (c & 0x3F))};
+      if (std::equal(utf8, utf8 + 3, info.folded.begin())) {
+        other_self_[static_cast<size_t>(c) >> 6] |= uint64_t{1} << (c & 63);
+      }
+    }
   }
   ~Folder() {
     if (spoof_ != nullptr) uspoof_close(spoof_);
@@ -97,6 +110,11 @@ class Folder {
   char AsciiWordChar(unsigned char c) const { return c < 0x80 ? ascii_word_[c] : 0; }
   // Whether byte c < 0x80 is a separator (space, punctuation, control).
   bool AsciiSeparator(unsigned char c) const { return ascii_separator_[c]; }
+  // Whether BMP code point c is a letter of another script (a CJK word's
+  // unit) that folds to its own three UTF-8 bytes.
+  bool OtherFoldsToItself(UChar32 c) const {
+    return (other_self_[static_cast<size_t>(c) >> 6] >> (c & 63)) & 1;
+  }
 
   const CodePointInfo& Get(UChar32 c, CodePointInfo& scratch) const {
     if (c < 0x10000) return bmp_[c];
@@ -218,6 +236,7 @@ class Folder {
   std::unique_ptr<icu::Transliterator> to_simplified_;
   std::array<char, 0x80> ascii_word_{};
   std::array<bool, 0x80> ascii_separator_{};
+  std::array<uint64_t, 0x10000 / 64> other_self_{};
   std::vector<CodePointInfo> bmp_ = std::vector<CodePointInfo>(0x10000);
 };
 
@@ -506,6 +525,22 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
       }
     }
     if (n + kMaxFolded > cap) grow(n + kMaxFolded);
+    if ((byte & 0xF0) == 0xE0 && i + 2 < size && (bytes[i + 1] & 0xC0) == 0x80 &&
+        (bytes[i + 2] & 0xC0) == 0x80) {
+      // A Chinese (or other-script) character that folds to itself.
+      UChar32 c3 = ((byte & 0x0F) << 12) | ((bytes[i + 1] & 0x3F) << 6) | (bytes[i + 2] & 0x3F);
+      if (c3 >= 0x800 && folder.OtherFoldsToItself(c3)) {
+        if (in_word && !word_cjk) end_word();
+        if (!in_word) start_word(true, static_cast<uint32_t>(i));
+        for (size_t k = 0; k < 3; ++k) emit(static_cast<char>(bytes[i + k]), kFlagCjk,
+                                            static_cast<uint32_t>(i));
+        ++word_visible;
+        i += 3;
+        pending_hidden = false;
+        last_src_end = static_cast<uint32_t>(i);
+        continue;
+      }
+    }
     auto b = static_cast<uint32_t>(i);
     UChar32 c = NextCodePoint(utf8, i);
     auto e = static_cast<uint32_t>(i);

@@ -27,7 +27,7 @@ namespace {
 
 // Bumped whenever normalisation or the literal set changes meaning, so that a
 // database cached on disk by an older engine is never loaded.
-constexpr std::string_view kEngineVersion = "screening-engine/1";
+constexpr std::string_view kEngineVersion = "screening-engine/2";
 constexpr std::string_view kCacheMagic = "CFSCREEN1\n";
 // Listings longer than this are screened on their first 64 KiB.
 constexpr size_t kMaxTextBytes = 64 * 1024;
@@ -529,7 +529,16 @@ struct RuleSet::Impl {
   uint64_t generation = next_generation.fetch_add(1);
   std::string key;
   bool from_cache = false;
+  // Two literal databases. `db` (cached on disk) holds what can open a case
+  // by itself: brand names, titles of works, category-ban terms; every
+  // listing is scanned with it. `context_db` holds the words that only weigh
+  // inside a case (counterfeit sellers' words, piracy words, compatibility,
+  // disclaimer and second-hand phrases); it is small, compiled each time,
+  // and scanned only for the few listings that have something to weigh
+  // ("for" alone would otherwise match most listings several times).
   std::unique_ptr<hs_database_t, HsDatabaseDeleter> db;
+  std::unique_ptr<hs_database_t, HsDatabaseDeleter> context_db;
+  std::vector<uint32_t> main_literals;  // ids in `db`, in order
   std::vector<Literal> literals;
   std::vector<uint32_t> literal_len;
   std::vector<HolderRules> holders;
@@ -587,12 +596,67 @@ std::string RuleSet::Key(const Catalogue& catalogue) {
   return LiteralDigest(*literals).substr(0, 32);
 }
 
+namespace {
+
+bool IsContextKind(PatternKind kind) {
+  switch (kind) {
+    case PatternKind::kSuspicious:
+    case PatternKind::kPiracy:
+    case PatternKind::kCompatibility:
+    case PatternKind::kDisclaimer:
+    case PatternKind::kSecondHand:
+      return true;
+    case PatternKind::kBrand:
+    case PatternKind::kWorkTitle:
+    case PatternKind::kBanTerm:
+      return false;
+  }
+  return false;
+}
+
+// A block-mode literal database of literals[ids] (match ids are the literal
+// indices); case-sensitive, since the view is already folded.
+Result<hs_database_t*> CompileLiterals(const std::vector<Literal>& literals,
+                                       const std::vector<uint32_t>& ids) {
+  std::vector<const char*> exprs;
+  std::vector<size_t> lens;
+  std::vector<unsigned> flags;
+  for (uint32_t id : ids) {
+    exprs.push_back(literals[id].text.data());
+    lens.push_back(literals[id].text.size());
+    flags.push_back(0);
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                           static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
+                           &err) != HS_SUCCESS) {
+    std::string message = err != nullptr && err->message != nullptr ? err->message : "unknown";
+    int expression = err != nullptr ? err->expression : -1;
+    hs_free_compile_error(err);
+    return Status(StatusCode::kInternal,
+                  "compiling the screening patterns failed: " + message +
+                      (expression >= 0 ? " (pattern \"" + literals[ids[expression]].text + "\")"
+                                       : std::string()));
+  }
+  return db;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalogue,
                                                         const CompileOptions& options) {
   auto impl = std::make_unique<Impl>();
   ASSIGN_OR_RETURN(impl->literals, BuildLiterals(catalogue));
   impl->key = LiteralDigest(impl->literals).substr(0, 32);
   for (const Literal& l : impl->literals) impl->literal_len.push_back(static_cast<uint32_t>(l.text.size()));
+  std::vector<uint32_t> context_literals;
+  for (size_t i = 0; i < impl->literals.size(); ++i) {
+    bool main = false, context = false;
+    for (const PatternRef& ref : impl->literals[i].refs) (IsContextKind(ref.kind) ? context : main) = true;
+    if (main) impl->main_literals.push_back(static_cast<uint32_t>(i));
+    if (context) context_literals.push_back(static_cast<uint32_t>(i));
+  }
 
   if (options.common_words != nullptr) {
     auto copy = std::make_shared<std::vector<std::string>>(*options.common_words);
@@ -701,30 +765,13 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(const Catalogue& catalog
       }
     }
   }
-  if (!impl->db && !impl->literals.empty()) {
-    std::vector<const char*> exprs;
-    std::vector<size_t> lens;
-    std::vector<unsigned> flags, ids;
-    for (size_t i = 0; i < impl->literals.size(); ++i) {
-      exprs.push_back(impl->literals[i].text.data());
-      lens.push_back(impl->literals[i].text.size());
-      flags.push_back(0);  // the view is already folded: case-sensitive is exact and faster
-      ids.push_back(static_cast<unsigned>(i));
-    }
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                             static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
-                             &err) != HS_SUCCESS) {
-      std::string message = err != nullptr && err->message != nullptr ? err->message : "unknown";
-      int expression = err != nullptr ? err->expression : -1;
-      hs_free_compile_error(err);
-      return Status(StatusCode::kInternal,
-                    "compiling the screening patterns failed: " + message +
-                        (expression >= 0 ? " (pattern \"" + impl->literals[expression].text + "\")"
-                                         : std::string()));
-    }
+  if (!impl->db && !impl->main_literals.empty()) {
+    ASSIGN_OR_RETURN(hs_database_t * db, CompileLiterals(impl->literals, impl->main_literals));
     impl->db.reset(db);
+  }
+  if (!context_literals.empty()) {
+    ASSIGN_OR_RETURN(hs_database_t * db, CompileLiterals(impl->literals, context_literals));
+    impl->context_db.reset(db);
   }
   return std::shared_ptr<const RuleSet>(new RuleSet(std::move(impl)));
 }
@@ -745,8 +792,8 @@ bool RuleSet::loaded_from_cache() const { return impl_->from_cache; }
 size_t RuleSet::pattern_count() const { return impl_->literals.size(); }
 std::vector<std::string> RuleSet::Literals() const {
   std::vector<std::string> out;
-  out.reserve(impl_->literals.size());
-  for (const Literal& l : impl_->literals) out.push_back(l.text);
+  out.reserve(impl_->main_literals.size());
+  for (uint32_t id : impl_->main_literals) out.push_back(impl_->literals[id].text);
   return out;
 }
 size_t RuleSet::rights_holder_count() const { return impl_->holders.size(); }
@@ -810,19 +857,19 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   const std::string& view = norm.text;
   const size_t title_end_src = listing.title.size();
 
-  hits.clear();
-  if (db && !view.empty()) {
-    bool ready = scratch.rule_set == generation;
-    if (!ready && hs_alloc_scratch(db.get(), &scratch.scratch) == HS_SUCCESS) {
-      scratch.rule_set = generation;
-      ready = true;
-    }
-    if (ready) {
-      hs_scan(db.get(), view.data(), static_cast<unsigned>(view.size()), 0, scratch.scratch,
-              OnMatch, &hits);
-    }
+  bool ready = scratch.rule_set == generation;
+  if (!ready) {
+    ready = (!db || hs_alloc_scratch(db.get(), &scratch.scratch) == HS_SUCCESS) &&
+            (!context_db || hs_alloc_scratch(context_db.get(), &scratch.scratch) == HS_SUCCESS);
+    if (ready) scratch.rule_set = generation;
   }
-  for (Hit& h : hits) h.begin = h.end - literal_len[h.literal];
+  auto scan = [&](const hs_database_t* d, std::vector<Hit>& out) {
+    out.clear();
+    if (d == nullptr || !ready || view.empty()) return;
+    hs_scan(d, view.data(), static_cast<unsigned>(view.size()), 0, scratch.scratch, OnMatch, &out);
+    for (Hit& h : out) h.begin = h.end - literal_len[h.literal];
+  };
+  scan(db.get(), hits);
 
   const std::string category = Lower(listing.category);
   auto quote = [&](uint32_t b, uint32_t e) { return std::string(norm.Quote(original, b, e)); };
@@ -846,72 +893,77 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   second_hand.clear();
   titles.clear();
   ban_terms.clear();
-  for (const Hit& h : hits) {
-    const Literal& lit = literals[h.literal];
-    // Chinese is written without spaces: a literal that begins (ends) with a
-    // CJK character needs no word boundary on that side.
-    bool start = IsWordStart(norm, h.begin) || static_cast<unsigned char>(lit.text.front()) >= 0x80;
-    bool end = IsWordEnd(norm, h.end) || static_cast<unsigned char>(lit.text.back()) >= 0x80;
-    for (const PatternRef& ref : lit.refs) {
-      switch (ref.kind) {
-        case PatternKind::kBrand: {
-          uint8_t flags = norm.FlagsIn(h.begin, h.end);
-          MentionForm form;
-          bool cjk = !IsLatinTerm(lit.text);
-          if (cjk || (start && end)) {
-            // An everyday word spelled normally is that word ("mall" is not a
-            // disguised "Mail"): folding i/l or width must not create a brand.
-            if (!cjk && !(flags & (kFlagLeet | kFlagConfusable | kFlagHidden | kFlagSpaced)) &&
-                IsEverydayWordNotBrand(norm.Quote(original, h.begin, h.end),
-                                       holders[ref.owner].source.brand_terms[ref.item])) {
+  auto classify = [&](const std::vector<Hit>& list, bool context_pass) {
+    for (const Hit& h : list) {
+      const Literal& lit = literals[h.literal];
+      // Chinese is written without spaces: a literal that begins (ends) with a
+      // CJK character needs no word boundary on that side.
+      bool start = IsWordStart(norm, h.begin) || static_cast<unsigned char>(lit.text.front()) >= 0x80;
+      bool end = IsWordEnd(norm, h.end) || static_cast<unsigned char>(lit.text.back()) >= 0x80;
+      for (const PatternRef& ref : lit.refs) {
+        if (IsContextKind(ref.kind) != context_pass) continue;
+        switch (ref.kind) {
+          case PatternKind::kBrand: {
+            uint8_t flags = norm.FlagsIn(h.begin, h.end);
+            MentionForm form;
+            bool cjk = !IsLatinTerm(lit.text);
+            if (cjk || (start && end)) {
+              // An everyday word spelled normally is that word ("mall" is not a
+              // disguised "Mail"): folding i/l or width must not create a brand.
+              if (!cjk && !(flags & (kFlagLeet | kFlagConfusable | kFlagHidden | kFlagSpaced)) &&
+                  IsEverydayWordNotBrand(norm.Quote(original, h.begin, h.end),
+                                         holders[ref.owner].source.brand_terms[ref.item])) {
+                continue;
+              }
+              form = MentionForm::kPlain;
+            } else if (((start || end) && lit.text.size() >= 4) || lit.text.size() >= 6) {
+              // Glued to other letters ("nikestyle", "dove2024"), unless the
+              // whole word is an everyday one ("pineapple", "dovetail"). An
+              // everyday-word brand counts only at the start of a compound:
+              // English puts the head noun last ("sugarmaple" is a maple).
+              if (common_views->Contains(WordAround(view, h.begin, h.end))) continue;
+              if (holders[ref.owner].common_word && !start) continue;
+              form = MentionForm::kGlued;
+            } else {
               continue;
             }
-            form = MentionForm::kPlain;
-          } else if (((start || end) && lit.text.size() >= 4) || lit.text.size() >= 6) {
-            // Glued to other letters ("nikestyle", "dove2024"), unless the
-            // whole word is an everyday one ("pineapple", "dovetail"). An
-            // everyday-word brand counts only at the start of a compound:
-            // English puts the head noun last ("sugarmaple" is a maple).
-            if (common_views->Contains(WordAround(view, h.begin, h.end))) continue;
-            if (holders[ref.owner].common_word && !start) continue;
-            form = MentionForm::kGlued;
-          } else {
-            continue;
+            if (flags & (kFlagLeet | kFlagConfusable | kFlagHidden | kFlagSpaced)) {
+              form = MentionForm::kDisguised;
+            }
+            mentions.push_back({ref.owner, ref.item, h.begin, h.end, form, flags});
+            break;
           }
-          if (flags & (kFlagLeet | kFlagConfusable | kFlagHidden | kFlagSpaced)) {
-            form = MentionForm::kDisguised;
+          case PatternKind::kWorkTitle:
+            if (start && end) titles.push_back({h, ref.owner});
+            break;
+          case PatternKind::kSuspicious:
+            if (start && end) suspicious.push_back(h);
+            break;
+          case PatternKind::kPiracy:
+            if (start && end) piracy.push_back(h);
+            break;
+          case PatternKind::kBanTerm: {
+            // Plurals count: "airbags", "srs modules".
+            bool plural_end = end || (h.end < view.size() && view[h.end] == 's' &&
+                                      IsWordEnd(norm, h.end + 1));
+            if (start && plural_end) ban_terms.push_back({h, ref.owner});
+            break;
           }
-          mentions.push_back({ref.owner, ref.item, h.begin, h.end, form, flags});
-          break;
+          case PatternKind::kCompatibility:
+          case PatternKind::kDisclaimer:
+            if ((start || !IsLatinTerm(lit.text)) && (end || !IsLatinTerm(lit.text))) {
+              governors.push_back({h.end, ref.item});
+            }
+            break;
+          case PatternKind::kSecondHand:
+            if (start && end) second_hand.push_back(h);
+            break;
         }
-        case PatternKind::kWorkTitle:
-          if (start && end) titles.push_back({h, ref.owner});
-          break;
-        case PatternKind::kSuspicious:
-          if (start && end) suspicious.push_back(h);
-          break;
-        case PatternKind::kPiracy:
-          if (start && end) piracy.push_back(h);
-          break;
-        case PatternKind::kBanTerm: {
-          // Plurals count: "airbags", "srs modules".
-          bool plural_end = end || (h.end < view.size() && view[h.end] == 's' &&
-                                    IsWordEnd(norm, h.end + 1));
-          if (start && plural_end) ban_terms.push_back({h, ref.owner});
-          break;
-        }
-        case PatternKind::kCompatibility:
-        case PatternKind::kDisclaimer:
-          if ((start || !IsLatinTerm(lit.text)) && (end || !IsLatinTerm(lit.text))) {
-            governors.push_back({h.end, ref.item});
-          }
-          break;
-        case PatternKind::kSecondHand:
-          if (start && end) second_hand.push_back(h);
-          break;
       }
     }
-  }
+  };
+  classify(hits, false);
+
 
   // The longest mention wins: a brand whose name is the start of another
   // brand's name ("vel" in "veltrona") is not named by the longer one.
@@ -1011,6 +1063,17 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
         }
       }
     }
+  }
+
+  // The context words (counterfeit sellers' words, piracy words, compatibility,
+  // disclaimer and second-hand phrases) only weigh inside a case: they are
+  // looked for only when the listing names something that can open one.
+  thread_local std::vector<IsbnMatch> isbns;
+  isbns = FindIsbns(original);
+  if (!mentions.empty() || !titles.empty() || !isbns.empty() || !listing.photo_matches.empty()) {
+    thread_local std::vector<Hit> context_hits;
+    scan(context_db.get(), context_hits);
+    classify(context_hits, true);
   }
 
   // Compatibility and disclaimer phrases govern a brand named plainly right
@@ -1190,7 +1253,7 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
   {
     std::unordered_map<uint32_t, Case> by_publisher;
     std::unordered_map<uint32_t, const ProtectedWork*> work_of;
-    for (const IsbnMatch& m : FindIsbns(original)) {
+    for (const IsbnMatch& m : isbns) {
       std::string q = original.substr(m.begin, m.end - m.begin);
       auto it = works_by_isbn.find(m.isbn13);
       if (it != works_by_isbn.end()) {

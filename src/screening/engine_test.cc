@@ -129,16 +129,24 @@ TEST_F(Screening, PriceFarBelowMsrpIsEvidence) {
   EXPECT_EQ(v.decision, Decision::kReview);
 }
 
-TEST_F(Screening, TheDatabaseHoldsNamesButNotProductsWhichArePricedBesideTheirBrand) {
+TEST_F(Screening, EveryListingIsScannedForNamesAloneAndContextOnlyWhereThereIsACase) {
+  // Literals() is what every listing is scanned for: what can open a case.
   std::vector<std::string> literals = rules_->Literals();
-  EXPECT_EQ(literals.size(), rules_->pattern_count());
+  EXPECT_LT(literals.size(), rules_->pattern_count());
   auto has = [&](const std::string& l) {
     return std::find(literals.begin(), literals.end(), l) != literals.end();
   };
   EXPECT_TRUE(has("veltrona"));
   EXPECT_TRUE(has("grand malson"));  // the view folds 'i' into 'l'
   EXPECT_TRUE(has("grandmalson"));
+  EXPECT_TRUE(has("flrework"));
   EXPECT_FALSE(has("aurora"));  // a product: looked for only when its brand is named
+  // Context words weigh only inside a case; they are scanned for then.
+  EXPECT_FALSE(has("replica"));
+  EXPECT_FALSE(has("compatlble wlth"));
+  Verdict replica = Screen("Veltrona replica", 450, "home-appliances");
+  EXPECT_TRUE(Has(replica, "suspicious_term"));
+  EXPECT_FALSE(Has(Screen("replica vase", 450, "home"), "suspicious_term"));
   // The product still prices the listing that names its brand...
   Verdict named = Screen("Veltrona Aurora cordless", 40, "home-appliances");
   const Reason* price = Find(named, "price_below_msrp");

@@ -95,8 +95,8 @@ fuzz: deps
 	./build/fuzz/src/api/http/http_message_fuzz -max_total_time=$(FUZZ_SECONDS) src/api/http/fuzz_corpus
 	cmake --build build/fuzz -j $(JOBS) --target listing_json_fuzz catalogue_json_fuzz normalize_fuzz
 	for t in listing_json catalogue_json normalize; do ./build/fuzz/src/screening/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$t; done
-	cmake --build build/fuzz -j $(JOBS) --target jpeg_fuzz png_fuzz webp_fuzz pnm_fuzz
-	for t in jpeg png webp pnm; do ./build/fuzz/src/imaging/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$t; done
+	cmake --build build/fuzz -j $(JOBS) --target jpeg_fuzz png_fuzz webp_fuzz pnm_fuzz bank_csv_fuzz
+	for t in jpeg png webp pnm bank_csv; do ./build/fuzz/src/imaging/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$t; done
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

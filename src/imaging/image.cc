@@ -4,6 +4,28 @@
 
 namespace counterfoil::imaging {
 
+PixelAt OrientedSource(Orientation orientation, int x, int y, int w, int h) {
+  switch (orientation) {
+    case Orientation::kNormal:
+      return {x, y};
+    case Orientation::kMirror:
+      return {w - 1 - x, y};
+    case Orientation::kRotate180:
+      return {w - 1 - x, h - 1 - y};
+    case Orientation::kMirrorRotate180:
+      return {x, h - 1 - y};
+    case Orientation::kMirrorRotate270Cw:
+      return {y, x};
+    case Orientation::kRotate90Cw:
+      return {y, h - 1 - x};
+    case Orientation::kMirrorRotate90Cw:
+      return {w - 1 - y, h - 1 - x};
+    case Orientation::kRotate270Cw:
+      return {w - 1 - y, x};
+  }
+  return {x, y};
+}
+
 Image ApplyOrientation(const Image& in, Orientation orientation) {
   if (orientation == Orientation::kNormal) return in;
   const int w = in.width;
@@ -17,38 +39,8 @@ Image ApplyOrientation(const Image& in, Orientation orientation) {
   for (int y = 0; y < out.height; ++y) {
     uint8_t* dst = out.row(y);
     for (int x = 0; x < out.width; ++x) {
-      int sx = x, sy = y;
-      switch (orientation) {
-        case Orientation::kNormal:
-          break;
-        case Orientation::kMirror:
-          sx = w - 1 - x;
-          break;
-        case Orientation::kRotate180:
-          sx = w - 1 - x;
-          sy = h - 1 - y;
-          break;
-        case Orientation::kMirrorRotate180:
-          sy = h - 1 - y;
-          break;
-        case Orientation::kMirrorRotate270Cw:
-          sx = y;
-          sy = x;
-          break;
-        case Orientation::kRotate90Cw:
-          sx = y;
-          sy = h - 1 - x;
-          break;
-        case Orientation::kMirrorRotate90Cw:
-          sx = w - 1 - y;
-          sy = h - 1 - x;
-          break;
-        case Orientation::kRotate270Cw:
-          sx = w - 1 - y;
-          sy = x;
-          break;
-      }
-      std::memcpy(dst + 3 * x, in.row(sy) + 3 * sx, 3);
+      PixelAt p = OrientedSource(orientation, x, y, w, h);
+      std::memcpy(dst + 3 * x, in.row(p.y) + 3 * p.x, 3);
     }
   }
   return out;

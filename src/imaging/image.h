@@ -40,4 +40,11 @@ enum class Orientation {
 // right-hand column. Width and height swap for values 5..8.
 Image ApplyOrientation(const Image& stored, Orientation orientation);
 
+// For output pixel (x, y) of a stored picture of w x h turned upright by
+// `orientation`, the stored pixel it shows, as {x, y}.
+struct PixelAt {
+  int x, y;
+};
+PixelAt OrientedSource(Orientation orientation, int x, int y, int w, int h);
+
 }  // namespace counterfoil::imaging

@@ -7,8 +7,7 @@ namespace internal {
 
 void OrientLuma(LumaPlane& in) {
   if (in.orientation == Orientation::kNormal) return;
-  // The same mapping as ApplyOrientation (image.cc), on one float channel:
-  // for each output sample (x, y), the stored sample it shows.
+  // ApplyOrientation (image.cc) on one float channel.
   const int w = in.width;
   const int h = in.height;
   const bool swap = static_cast<int>(in.orientation) >= 5;
@@ -19,38 +18,8 @@ void OrientLuma(LumaPlane& in) {
   for (int y = 0; y < out.height; ++y) {
     float* dst = out.luma.data() + static_cast<size_t>(y) * out.width;
     for (int x = 0; x < out.width; ++x) {
-      int sx = x, sy = y;
-      switch (in.orientation) {
-        case Orientation::kNormal:
-          break;
-        case Orientation::kMirror:
-          sx = w - 1 - x;
-          break;
-        case Orientation::kRotate180:
-          sx = w - 1 - x;
-          sy = h - 1 - y;
-          break;
-        case Orientation::kMirrorRotate180:
-          sy = h - 1 - y;
-          break;
-        case Orientation::kMirrorRotate270Cw:
-          sx = y;
-          sy = x;
-          break;
-        case Orientation::kRotate90Cw:
-          sx = y;
-          sy = h - 1 - x;
-          break;
-        case Orientation::kMirrorRotate90Cw:
-          sx = w - 1 - y;
-          sy = h - 1 - x;
-          break;
-        case Orientation::kRotate270Cw:
-          sx = w - 1 - y;
-          sy = x;
-          break;
-      }
-      dst[x] = in.luma[static_cast<size_t>(sy) * w + sx];
+      PixelAt p = OrientedSource(in.orientation, x, y, w, h);
+      dst[x] = in.luma[static_cast<size_t>(p.y) * w + p.x];
     }
   }
   in = std::move(out);

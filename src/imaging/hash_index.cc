@@ -487,11 +487,11 @@ constexpr size_t kPrefetchAhead = 16;
     const Probe p = probes[i];
     const MultiIndex::Chunk& c = *p.chunk;
     // The filter bytes 8 at a time (SWAR): per-byte popcounts of low ^ qlow,
-    // then a byte's top bit survives (0x80 + allow + 1) - count iff
+    // then a byte's top bit survives (0x80 + allow) - count iff
     // count <= allow (no borrows: every count is at most 8).
     constexpr uint64_t kOnes = 0x0101010101010101ull;
     const uint64_t q8 = kOnes * p.qlow;
-    const uint64_t limit = kOnes * (0x80u + p.allow + 1u);
+    const uint64_t limit = kOnes * (0x80u + p.allow);
     for (int half = 0; half * 8 < c.count; ++half) {
       uint64_t x;
       std::memcpy(&x, c.low + half * 8, 8);  // low[8..10], count and padding in the second word

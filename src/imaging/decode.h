@@ -77,6 +77,9 @@ struct DecodeOptions {
   // 0.299 R + 0.587 G + 0.114 B, the weights PDQ uses, so the hash barely
   // moves while chroma IDCT, upsampling and colour conversion are skipped.
   // Not for pictures meant to be shown. CMYK/YCCK files decode as usual.
+  // Progressive YCbCr files are decoded through a rewrite as a one-component
+  // JPEG of their luma (internal/jpeg_luma_frame.h): the same samples, no
+  // chroma entropy decoding.
   bool jpeg_luma_only = false;
 };
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <csetjmp>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 // clang-format on
 
 #include "imaging/decode.h"
+#include "imaging/internal/jpeg_luma_frame.h"
 #include "imaging/pdq.h"
 #include "imaging/photo_hash.h"
 
@@ -80,98 +82,130 @@ void GreyRowToRgb(const uint8_t* grey, uint8_t* rgb, int width) {
   for (int x = 0; x < width; ++x, rgb += 3) rgb[0] = rgb[1] = rgb[2] = grey[x];
 }
 
-// For a luma-only decode of a progressive JPEG: a copy of the file without
-// the scans that carry no luma coefficients (in a YCbCr file, the chroma
-// scans: typically half or more of the entropy-coded data). libjpeg leaves
-// the coefficients of components no scan mentions at zero, and a greyscale
-// output reads only the luma component, so the luma samples come out exactly
-// as from the whole file (block smoothing, the one step that looks at what
-// is missing, is off for a complete luma channel either way, and we turn it
-// off). The copy goes to `out`; false when there is nothing to drop or the
-// file is not a plain progressive Huffman JPEG whose structure we can follow:
-// libjpeg then sees the original bytes and reports any error itself. Never
-// reads out of bounds.
-bool WithoutChromaScans(std::span<const uint8_t> b, std::vector<uint8_t>& out) {
-  const size_t n = b.size();
-  if (n < 4 || b[0] != 0xFF || b[1] != 0xD8) return false;
-  out.clear();
-  out.reserve(n);
-  auto copy = [&](size_t from, size_t to) {
-    const size_t at = out.size();
-    out.resize(at + (to - from));
-    std::memcpy(out.data() + at, b.data() + from, to - from);
-  };
-  copy(0, 2);
-  int luma_id = -1;
-  bool dropped = false;
-  size_t i = 2;
-  while (i < n) {
-    if (b[i] != 0xFF) return false;
-    const size_t marker_start = i;
-    while (i < n && b[i] == 0xFF) ++i;  // fill bytes
-    if (i >= n) return false;
-    const uint8_t m = b[i++];
-    if (m == 0xD9) {  // EOI: keep it and whatever trails it
-      copy(marker_start, n);
-      break;
+// The fast path's whole-image coefficient buffers. A progressive file is
+// decoded into one coefficient array per component of the whole image
+// (3.2 MB for the luma of a 1600x1004 photo); libjpeg allocates them with
+// malloc for every file, and at these sizes glibc gives them back to the
+// system after each decode, so each photo paid for the kernel zero-filling
+// the same pages again. libjpeg reaches its virtual arrays only through the
+// methods of cinfo->mem (request, realize, access), so for a fast-path decode
+// those three are replaced by ones that carve the arrays out of memory that
+// stays with the thread (all in memory, never a backing store, as libjpeg
+// does when its memory limit is not set) and zero them with memset. The row
+// pointers and the bookkeeping live in libjpeg's image pool as before.
+class CoefficientArena {
+ public:
+  CoefficientArena() = default;
+  CoefficientArena(const CoefficientArena&) = delete;
+  CoefficientArena& operator=(const CoefficientArena&) = delete;
+  ~CoefficientArena() { Release(); }
+
+  // At least `blocks` blocks, 64-byte aligned; null when they can't be had.
+  JBLOCKROW Get(size_t blocks) {
+    if (blocks > capacity_) {
+      Release();
+      void* p = ::operator new(blocks * sizeof(JBLOCK), std::align_val_t{64}, std::nothrow);
+      if (p == nullptr) return nullptr;
+      data_ = static_cast<JBLOCKROW>(p);
+      capacity_ = blocks;
     }
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {  // standalone markers
-      copy(marker_start, i);
-      continue;
-    }
-    if (i + 2 > n) return false;
-    const size_t length = (size_t{b[i]} << 8) | b[i + 1];
-    if (length < 2 || i + length > n) return false;
-    const uint8_t* segment = b.data() + i + 2;
-    const size_t segment_length = length - 2;
-    const size_t end = i + length;
-    if (m == 0xC2) {  // SOF2, progressive Huffman: P, Y, X, Nf, then Nf x (C, H/V, Tq)
-      if (segment_length < 9 || segment[5] < 2) return false;
-      luma_id = segment[6];
-    } else if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-      return false;  // another kind of frame
-    }
-    if (m != 0xDA) {
-      copy(marker_start, end);
-      i = end;
-      continue;
-    }
-    // SOS: Ns, Ns x (Cs, Td/Ta), Ss, Se, Ah/Al; then entropy-coded data up
-    // to the next marker other than a stuffed 0xFF00 or a restart marker.
-    if (luma_id < 0 || segment_length < 1) return false;
-    const size_t components = segment[0];
-    if (segment_length < 1 + 2 * components) return false;
-    bool has_luma = false;
-    for (size_t k = 0; k < components; ++k) has_luma |= segment[1 + 2 * k] == luma_id;
-    size_t data_end = end;
-    for (;;) {
-      const void* ff = std::memchr(b.data() + data_end, 0xFF, n - data_end);
-      if (ff == nullptr) {
-        data_end = n;
-        break;
-      }
-      data_end = static_cast<size_t>(static_cast<const uint8_t*>(ff) - b.data());
-      if (data_end + 1 >= n) {
-        data_end = n;
-        break;
-      }
-      const uint8_t next = b[data_end + 1];
-      if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
-        data_end += 2;
-      } else if (next == 0xFF) {
-        data_end += 1;  // fill byte before a marker
-      } else {
-        break;
-      }
-    }
-    if (has_luma) {
-      copy(marker_start, data_end);
-    } else {
-      dropped = true;
-    }
-    i = data_end;
+    return data_;
   }
-  return dropped;
+  // Gives the memory back when it holds more than `max_bytes` (one huge photo
+  // must not pin its buffers to the thread).
+  void TrimTo(size_t max_bytes) {
+    if (capacity_ * sizeof(JBLOCK) > max_bytes) Release();
+  }
+
+ private:
+  void Release() {
+    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{64});
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+  JBLOCKROW data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+// A virtual coefficient array of ours (libjpeg's jvirt_barray_ptr is opaque).
+struct ArenaBlockArray {
+  JBLOCKARRAY rows;  // null until realized
+  JDIMENSION blocks_per_row;
+  JDIMENSION num_rows;
+  JDIMENSION max_access;  // rows accessed at once
+  ArenaBlockArray* next;
+};
+
+// One decode's use of the arena, reached through cinfo->client_data.
+struct ArenaMemory {
+  CoefficientArena* arena;
+  void (*library_realize)(j_common_ptr);  // still realizes sample arrays, if any
+  ArenaBlockArray* arrays;                // in the image pool: reset when it is freed
+  bool arena_taken;
+  // Entropy decoding alone of a sequential file: each block is written once
+  // and never read back, so every array is one strip of max_access rows,
+  // zeroed at each access, as the streaming decoder zeroes its MCU buffer.
+  bool strip;
+};
+
+jvirt_barray_ptr RequestBlockArray(j_common_ptr cinfo, int pool_id, boolean /*pre_zero*/,
+                                   JDIMENSION blocks_per_row, JDIMENSION num_rows,
+                                   JDIMENSION max_access) {
+  if (pool_id != JPOOL_IMAGE) ERREXIT1(cinfo, JERR_BAD_POOL_ID, pool_id);
+  auto* memory = static_cast<ArenaMemory*>(cinfo->client_data);
+  auto* array = static_cast<ArenaBlockArray*>(
+      (*cinfo->mem->alloc_small)(cinfo, JPOOL_IMAGE, sizeof(ArenaBlockArray)));
+  *array = {nullptr, blocks_per_row, num_rows, std::min(max_access, num_rows), memory->arrays};
+  memory->arrays = array;
+  return reinterpret_cast<jvirt_barray_ptr>(array);
+}
+
+void RealizeArrays(j_common_ptr cinfo) {
+  auto* memory = static_cast<ArenaMemory*>(cinfo->client_data);
+  memory->library_realize(cinfo);
+  size_t total = 0;
+  for (ArenaBlockArray* a = memory->arrays; a != nullptr; a = a->next) {
+    if (memory->strip) a->num_rows = a->max_access;
+    if (a->rows == nullptr) total += size_t{a->blocks_per_row} * a->num_rows;
+  }
+  if (total == 0) return;
+  JBLOCKROW next = nullptr;  // the arena, if this decode has not used it yet
+  if (!memory->arena_taken) {
+    next = memory->arena->Get(total);
+    memory->arena_taken = next != nullptr;
+  }
+  for (ArenaBlockArray* a = memory->arrays; a != nullptr; a = a->next) {
+    if (a->rows != nullptr) continue;
+    const size_t row_bytes = size_t{a->blocks_per_row} * sizeof(JBLOCK);
+    if (next != nullptr) {
+      a->rows = static_cast<JBLOCKARRAY>(
+          (*cinfo->mem->alloc_small)(cinfo, JPOOL_IMAGE, sizeof(JBLOCKROW) * a->num_rows));
+      std::memset(next, 0, row_bytes * a->num_rows);
+      for (JDIMENSION r = 0; r < a->num_rows; ++r, next += a->blocks_per_row) a->rows[r] = next;
+    } else {  // libjpeg's own memory (out of memory is then its error)
+      a->rows = (*cinfo->mem->alloc_barray)(cinfo, JPOOL_IMAGE, a->blocks_per_row, a->num_rows);
+      for (JDIMENSION r = 0; r < a->num_rows; ++r) std::memset(a->rows[r], 0, row_bytes);
+    }
+  }
+}
+
+JBLOCKARRAY AccessBlockArray(j_common_ptr cinfo, jvirt_barray_ptr ptr, JDIMENSION start_row,
+                             JDIMENSION num_rows, boolean /*writable*/) {
+  auto* array = reinterpret_cast<ArenaBlockArray*>(ptr);
+  if (static_cast<ArenaMemory*>(cinfo->client_data)->strip) {
+    if (array->rows == nullptr || num_rows > array->num_rows) {
+      ERREXIT(cinfo, JERR_BAD_VIRTUAL_ACCESS);
+    }
+    for (JDIMENSION r = 0; r < num_rows; ++r) {
+      std::memset(array->rows[r], 0, size_t{array->blocks_per_row} * sizeof(JBLOCK));
+    }
+    return array->rows;
+  }
+  if (array->rows == nullptr || start_row > array->num_rows ||
+      num_rows > array->num_rows - start_row) {
+    ERREXIT(cinfo, JERR_BAD_VIRTUAL_ACCESS);
+  }
+  return array->rows + start_row;
 }
 
 }  // namespace
@@ -194,6 +228,11 @@ struct JpegJob {
   std::span<const uint8_t> bytes;
   const DecodeOptions* options = nullptr;
   internal::LumaPlane* luma = nullptr;  // if set, decode the Y channel into it, not `out`
+  // Luma-only decodes: progressive YCbCr files are rewritten into this buffer
+  // as a one-component frame of their luma (internal/jpeg_luma_frame.h).
+  std::vector<uint8_t>* luma_frame = nullptr;
+  CoefficientArena* arena = nullptr;  // if set: the whole-image coefficient buffers
+  bool coefficients_only = false;     // entropy decoding alone (jpeg_read_coefficients)
   Image out;
   std::vector<uint8_t> row;  // for CMYK or luma-only decoding
   Orientation orientation = Orientation::kNormal;
@@ -228,6 +267,13 @@ void RunDecode(JpegJob* const job) {
 
   jpeg_create_decompress(&cinfo);
   cinfo.progress = &progress;
+  ArenaMemory memory = {job->arena, cinfo.mem->realize_virt_arrays, nullptr, false, false};
+  if (job->arena != nullptr) {
+    cinfo.client_data = &memory;
+    cinfo.mem->request_virt_barray = RequestBlockArray;
+    cinfo.mem->realize_virt_arrays = RealizeArrays;
+    cinfo.mem->access_virt_barray = AccessBlockArray;
+  }
   jpeg_mem_src(&cinfo, job->bytes.data(), static_cast<unsigned long>(job->bytes.size()));
   const bool want_exif = job->options->apply_exif_orientation;
   if (want_exif) jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
@@ -250,6 +296,34 @@ void RunDecode(JpegJob* const job) {
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   const bool luma = !cmyk && job->options->jpeg_luma_only;
   if (job->luma != nullptr && !luma) {  // no luma channel of its own: the caller decodes RGB
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  if (luma && job->luma_frame != nullptr && cinfo.progressive_mode &&
+      cinfo.jpeg_color_space == JCS_YCbCr && cinfo.num_components > 1 &&
+      internal::TranscodeToLumaFrame(job->bytes, job->options->max_pixels, *job->luma_frame)) {
+    // Start again on the luma's own frame (freeing the image pool drops any
+    // arrays requested so far; none are before jpeg_start_decompress).
+    jpeg_abort_decompress(&cinfo);
+    memory.arrays = nullptr;
+    memory.arena_taken = false;
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0);  // the orientation is known
+    jpeg_mem_src(&cinfo, job->luma_frame->data(),
+                 static_cast<unsigned long>(job->luma_frame->size()));
+    jpeg_read_header(&cinfo, TRUE);
+    if (cinfo.num_components != 1) {
+      job->status = InvalidArgument("JPEG: unsupported colour layout");
+      jpeg_destroy_decompress(&cinfo);
+      return;
+    }
+  }
+  if (job->coefficients_only) {
+    memory.strip = !cinfo.progressive_mode;
+    if (jpeg_read_coefficients(&cinfo) == nullptr) {
+      job->status = InvalidArgument("JPEG: decoder stopped early (corrupt data)");
+    } else {
+      jpeg_finish_decompress(&cinfo);
+    }
     jpeg_destroy_decompress(&cinfo);
     return;
   }
@@ -335,8 +409,8 @@ Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& op
   JpegJob job;
   job.bytes = bytes;
   job.options = &options;
-  std::vector<uint8_t> luma_scans;
-  if (options.jpeg_luma_only && WithoutChromaScans(bytes, luma_scans)) job.bytes = luma_scans;
+  std::vector<uint8_t> luma_frame;
+  job.luma_frame = &luma_frame;
   RunDecode(&job);
   if (!job.status.ok()) return std::move(job.status);
   if (job.orientation != Orientation::kNormal) return ApplyOrientation(job.out, job.orientation);
@@ -344,6 +418,25 @@ Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& op
 }
 
 namespace internal {
+namespace {
+
+// The fast path's buffers, per thread, reused from photo to photo (fresh
+// multi-megabyte buffers per photo cost more in page faults than the work
+// done in them), given back above these sizes.
+struct FastPathMemory {
+  std::vector<uint8_t> luma_frame;
+  CoefficientArena arena;
+  void Trim() {
+    if (luma_frame.capacity() > (size_t{4} << 20)) std::vector<uint8_t>().swap(luma_frame);
+    arena.TrimTo(size_t{16} << 20);
+  }
+};
+FastPathMemory& ThreadFastPathMemory() {
+  thread_local FastPathMemory memory;
+  return memory;
+}
+
+}  // namespace
 
 Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
                             LumaPlane& plane) {
@@ -352,20 +445,39 @@ Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions&
   }
   DecodeOptions luma_options = options;
   luma_options.jpeg_luma_only = true;
+  FastPathMemory& memory = ThreadFastPathMemory();
   JpegJob job;
   job.bytes = bytes;
   job.options = &luma_options;
   plane.width = plane.height = 0;
   plane.orientation = Orientation::kNormal;
   job.luma = &plane;
-  thread_local std::vector<uint8_t> luma_scans;  // reused: no page faults per call
-  if (WithoutChromaScans(bytes, luma_scans)) job.bytes = luma_scans;
+  job.luma_frame = &memory.luma_frame;
+  job.arena = &memory.arena;
   RunDecode(&job);
-  if (luma_scans.capacity() > (size_t{4} << 20)) std::vector<uint8_t>().swap(luma_scans);
+  memory.Trim();
   if (!job.status.ok()) return std::move(job.status);
   if (plane.width == 0) return false;  // CMYK or YCCK
   plane.orientation = job.orientation;
   return true;
+}
+
+Status ReadJpegCoefficients(std::span<const uint8_t> bytes, const DecodeOptions& options) {
+  if (bytes.size() < 3 || bytes[0] != 0xFF || bytes[1] != 0xD8 || bytes[2] != 0xFF) {
+    return InvalidArgument("JPEG: wrong magic number (expected FF D8 FF)");
+  }
+  DecodeOptions luma_options = options;
+  luma_options.jpeg_luma_only = true;
+  FastPathMemory& memory = ThreadFastPathMemory();
+  JpegJob job;
+  job.bytes = bytes;
+  job.options = &luma_options;
+  job.luma_frame = &memory.luma_frame;
+  job.arena = &memory.arena;
+  job.coefficients_only = true;
+  RunDecode(&job);
+  memory.Trim();
+  return std::move(job.status);
 }
 
 }  // namespace internal

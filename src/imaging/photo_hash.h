@@ -7,9 +7,11 @@
 // The fast path decodes JPEGs in the DCT domain at M/8 of their size (M = 1..8,
 // libjpeg-turbo's M x M inverse DCTs), the smallest M that keeps the shorter
 // side at least kFastPathMinShortSide pixels, and only their luma: straight
-// into PDQ's float luma plane (no RGB image), and for progressive files
-// without the scans that carry only chroma, which are then not even
-// entropy-decoded. At a power-of-two scale the hashes are exactly those of
+// into PDQ's float luma plane (no RGB image); a progressive YCbCr file is
+// first rewritten as a one-component JPEG of its luma
+// (internal/jpeg_luma_frame.h), so its chroma is neither entropy-decoded nor
+// given coefficient buffers, and the luma's buffer is reused from photo to
+// photo. At a power-of-two scale the hashes are exactly those of
 // the luma-only RGB decode (DecodeJpeg with jpeg_luma_only). On the PDQ
 // test photos (../shared/testdata/pdq/files.csv) that stays within PDQ's
 // conformance bound of 10 bits from the full-resolution reference hash at
@@ -58,12 +60,20 @@ struct LumaPlane {
   Orientation orientation = Orientation::kNormal;
 };
 // The fast path's decoder (jpeg_decoder.cc): a JPEG's Y channel, DCT-scaled
-// by options.jpeg_min_short_side, with the chroma-only scans of a progressive
-// file left out, into `plane` (its buffer grown if needed, never shrunk).
+// by options.jpeg_min_short_side, a progressive YCbCr file through its luma's
+// own frame, into `plane` (its buffer grown if needed, never shrunk). The
+// samples are exactly libjpeg's grey decode of the whole file at that scale.
+// Per-thread buffers (the rewritten file, the coefficients) are reused and
+// given back above 4 MB and 16 MB.
 // false for CMYK and YCCK files, which have no luma channel to decode on its
 // own. Errors as DecodeJpeg's.
 Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
                             LumaPlane& plane);
+// Entropy decoding alone, as the fast path would have libjpeg do it: the
+// whole file through jpeg_read_coefficients (no IDCT, no output), progressive
+// YCbCr files as their luma's own frame, the coefficient buffers from the
+// same per-thread memory. For the benchmark's floor (bench/photo_hash_benchmark.cc).
+Status ReadJpegCoefficients(std::span<const uint8_t> bytes, const DecodeOptions& options);
 // Turns the plane upright (in place when it already is).
 void OrientLuma(LumaPlane& plane);
 

@@ -86,22 +86,40 @@ TEST(HashPhoto, FastPathEqualsTheLumaOnlyRgbDecodeInEveryJpegVariant) {
   }
 }
 
-TEST(HashPhoto, ProgressiveLumaDecodeWithoutChromaScansMatchesTheWholeFile) {
-  const Image image = SyntheticImage(640, 480);
-  const auto bytes = EncodeJpeg(image, {.progressive = true});
+// The fast path's plane against libjpeg's own grey decode of the whole file
+// (every scan, three components) at the same scale: progressive files go
+// through their luma's own frame, sequential ones are decoded as they are.
+// min_side decodes at scale_num/8.
+void ExpectPlaneIsTheWholeFilesLuma(const std::vector<uint8_t>& bytes, int min_side,
+                                    int scale_num) {
   DecodeOptions options = FastPathDecodeOptions();
-  options.jpeg_min_short_side = 0;
+  options.jpeg_min_short_side = min_side;
   internal::LumaPlane plane;
   auto decoded = internal::DecodeJpegLuma(bytes, options, plane);
   ASSERT_TRUE(decoded.ok() && *decoded);
-  EXPECT_EQ(plane.width, 640);
-  EXPECT_EQ(plane.height, 480);
-  // The luma-only RGB decode of the same file gives the same samples.
-  auto grey = DecodeJpeg(bytes, options);
-  ASSERT_TRUE(grey.ok());
+  int width = 0, height = 0;
+  const std::vector<uint8_t> grey = testing::DecodeJpegGrey(bytes, scale_num, &width, &height);
+  ASSERT_EQ(plane.width, width);
+  ASSERT_EQ(plane.height, height);
   const auto& table = internal::GreyLuma();
-  for (size_t i = 0; i < grey->pixel_count(); ++i) {
-    ASSERT_EQ(plane.luma[i], table[grey->rgb[3 * i]]) << i;
+  for (size_t i = 0; i < grey.size(); ++i) ASSERT_EQ(plane.luma[i], table[grey[i]]) << i;
+}
+
+TEST(HashPhoto, LumaPlaneIsTheWholeFilesLuma) {
+  const Image image = SyntheticImage(640, 480);
+  using Color = JpegEncodeOptions::Color;
+  for (bool progressive : {false, true}) {
+    for (bool chroma_444 : {false, true}) {
+      // RGB files: their grey needs all three components, none is left out.
+      for (Color color : {Color::kYcbcr, Color::kRgb}) {
+        SCOPED_TRACE(::testing::Message() << "progressive " << progressive << " 4:4:4 "
+                                          << chroma_444 << " rgb " << (color == Color::kRgb));
+        const auto bytes = EncodeJpeg(
+            image, {.progressive = progressive, .color = color, .chroma_444 = chroma_444});
+        ExpectPlaneIsTheWholeFilesLuma(bytes, 0, 8);
+        ExpectPlaneIsTheWholeFilesLuma(bytes, 256, 5);  // 480 * 5/8 = 300
+      }
+    }
   }
 }
 

@@ -130,6 +130,9 @@ std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& opt
   }
   jpeg_set_defaults(&cinfo);
   if (options.color == Color::kYcck) jpeg_set_colorspace(&cinfo, JCS_YCCK);
+  if (options.color == Color::kRgb) jpeg_set_colorspace(&cinfo, JCS_RGB);
+  if (options.chroma_444) cinfo.comp_info[0].h_samp_factor = cinfo.comp_info[0].v_samp_factor = 1;
+  cinfo.restart_interval = static_cast<unsigned>(options.restart_interval);
   jpeg_set_quality(&cinfo, options.quality, TRUE);
   if (options.progressive) jpeg_simple_progression(&cinfo);
   cinfo.arith_code = options.arithmetic ? TRUE : FALSE;
@@ -164,6 +167,31 @@ std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& opt
   jpeg_destroy_compress(&cinfo);
   std::vector<uint8_t> out(buffer, buffer + size);
   std::free(buffer);
+  return out;
+}
+
+std::vector<uint8_t> DecodeJpegGrey(const std::vector<uint8_t>& jpeg, int scale_num, int* width,
+                                    int* height) {
+  jpeg_decompress_struct cinfo;
+  jpeg_error_mgr jerr;
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, jpeg.data(), static_cast<unsigned long>(jpeg.size()));
+  jpeg_read_header(&cinfo, TRUE);
+  cinfo.out_color_space = JCS_GRAYSCALE;
+  cinfo.do_block_smoothing = FALSE;
+  cinfo.scale_num = static_cast<unsigned>(scale_num);
+  cinfo.scale_denom = 8;
+  jpeg_start_decompress(&cinfo);
+  *width = static_cast<int>(cinfo.output_width);
+  *height = static_cast<int>(cinfo.output_height);
+  std::vector<uint8_t> out(size_t{cinfo.output_width} * cinfo.output_height);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW r = out.data() + size_t{cinfo.output_scanline} * cinfo.output_width;
+    jpeg_read_scanlines(&cinfo, &r, 1);
+  }
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
   return out;
 }
 

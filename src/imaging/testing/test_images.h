@@ -35,12 +35,21 @@ struct JpegEncodeOptions {
   int quality = 95;
   bool progressive = false;
   bool arithmetic = false;
-  enum class Color { kYcbcr, kGrey, kCmyk, kYcck } color = Color::kYcbcr;
+  // kRgb: three components stored as R, G, B (Adobe transform 0), no YCbCr.
+  enum class Color { kYcbcr, kGrey, kCmyk, kYcck, kRgb } color = Color::kYcbcr;
+  // YCbCr: luma at 2x2 (4:2:0, libjpeg's default) unless full-size chroma (4:4:4).
+  bool chroma_444 = false;
+  int restart_interval = 0;  // in MCUs; 0: none
   // 0: no EXIF; 1..8: an APP1 Exif segment with that Orientation tag.
   int exif_orientation = 0;
   bool exif_big_endian = false;
 };
 std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& options = {});
+// libjpeg's own greyscale decode of a whole JPEG (every scan, no block
+// smoothing) at scale_num/8: the reference for the luma-only fast path.
+// Aborts on invalid input (tests hand it valid files).
+std::vector<uint8_t> DecodeJpegGrey(const std::vector<uint8_t>& jpeg, int scale_num, int* width,
+                                    int* height);
 
 enum class PngColor { kGrey, kGreyAlpha, kRgb, kRgba, kPalette, kPaletteTrns };
 struct PngEncodeOptions {

@@ -2,7 +2,11 @@
 // against a full-resolution decode plus hash of the same files, in the same
 // run, on the PDQ sample JPEGs (../shared/testdata/pdq/files). Prints files
 // per second per core and the ratio (CPU time; with repetitions, the fastest
-// of each). Release build only:
+// of each), for all 20 files and for each kind (13 baseline 4:2:0, 7
+// progressive 4:4:4), and the floor of any libjpeg-based fast path: entropy
+// decoding alone (BM_EntropyDecodeOnly, internal::ReadJpegCoefficients: the
+// fast path's input through jpeg_read_coefficients, no IDCT, no output, no
+// hash), which bounds the ratio (full / entropy only). Release build only:
 //
 //   make bench                                   # or:
 //   cmake --preset release && cmake --build build/release --target photo_hash_benchmark
@@ -20,13 +24,35 @@
 #include "imaging/decode.h"
 #include "imaging/pdq.h"
 #include "imaging/photo_hash.h"
+#include "machine_info.h"
 
 namespace counterfoil::imaging {
 namespace {
 
-const std::vector<std::vector<uint8_t>>& Files() {
-  static const std::vector<std::vector<uint8_t>> files = [] {
-    std::vector<std::vector<uint8_t>> out;
+// Which files a benchmark runs on (its argument).
+enum Kind { kAll = 0, kBaseline = 1, kProgressive = 2 };
+constexpr const char* kKindNames[] = {"all", "baseline", "progressive"};
+
+struct SampleFile {
+  std::vector<uint8_t> bytes;
+  bool progressive = false;
+};
+
+// Whether the first frame header (before any scan) is progressive: SOF2 or SOF10.
+bool IsProgressive(const std::vector<uint8_t>& b) {
+  size_t i = 2;
+  while (i + 4 <= b.size() && b[i] == 0xFF) {
+    const uint8_t m = b[i + 1];
+    if (m == 0xC2 || m == 0xCA) return true;
+    if (m == 0xDA || (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC)) return false;
+    i += 2 + ((size_t{b[i + 2]} << 8) | b[i + 3]);
+  }
+  return false;
+}
+
+const std::vector<SampleFile>& Files() {
+  static const std::vector<SampleFile> files = [] {
+    std::vector<SampleFile> out;
     const std::filesystem::path dir = std::string(SHARED_TESTDATA) + "/pdq/files";
     std::vector<std::filesystem::path> paths;
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
@@ -35,27 +61,44 @@ const std::vector<std::vector<uint8_t>>& Files() {
     std::sort(paths.begin(), paths.end());
     for (const auto& p : paths) {
       std::ifstream in(p, std::ios::binary);
-      out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      SampleFile f;
+      f.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      f.progressive = IsProgressive(f.bytes);
+      out.push_back(std::move(f));
     }
     return out;
   }();
   return files;
 }
 
-void HashAll(benchmark::State& state, const DecodeOptions& options, bool decode_only) {
-  const auto& files = Files();
+std::vector<const std::vector<uint8_t>*> FilesOfKind(int kind) {
+  std::vector<const std::vector<uint8_t>*> out;
+  for (const SampleFile& f : Files()) {
+    if (kind == kAll || (kind == kProgressive) == f.progressive) out.push_back(&f.bytes);
+  }
+  return out;
+}
+
+enum class Work { kHash, kDecode, kEntropyOnly };
+
+void Run(benchmark::State& state, const DecodeOptions& options, Work work) {
+  const auto files = FilesOfKind(static_cast<int>(state.range(0)));
   if (files.empty()) {
     state.SkipWithError("no sample JPEGs found");
     return;
   }
   for (auto _ : state) {
-    for (const auto& f : files) {
-      if (decode_only) {
-        auto img = DecodeImage(f, options);
+    for (const std::vector<uint8_t>* f : files) {
+      if (work == Work::kHash) {
+        auto h = HashPhoto(*f, options);
+        benchmark::DoNotOptimize(h);
+      } else if (work == Work::kDecode) {
+        auto img = DecodeImage(*f, options);
         benchmark::DoNotOptimize(img);
       } else {
-        auto h = HashPhoto(f, options);
-        benchmark::DoNotOptimize(h);
+        Status s = internal::ReadJpegCoefficients(*f, options);
+        if (!s.ok()) state.SkipWithError(s.ToString().c_str());
+        benchmark::DoNotOptimize(s);
       }
     }
   }
@@ -63,14 +106,22 @@ void HashAll(benchmark::State& state, const DecodeOptions& options, bool decode_
                                                      benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void BM_HashFullResolution(benchmark::State& state) { HashAll(state, DecodeOptions{}, false); }
-void BM_HashFastPath(benchmark::State& state) { HashAll(state, FastPathDecodeOptions(), false); }
-void BM_DecodeFullResolution(benchmark::State& state) { HashAll(state, DecodeOptions{}, true); }
-void BM_DecodeFastPath(benchmark::State& state) { HashAll(state, FastPathDecodeOptions(), true); }
-BENCHMARK(BM_HashFullResolution)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_HashFastPath)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_DecodeFullResolution)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-BENCHMARK(BM_DecodeFastPath)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+void BM_HashFullResolution(benchmark::State& state) { Run(state, DecodeOptions{}, Work::kHash); }
+void BM_HashFastPath(benchmark::State& state) { Run(state, FastPathDecodeOptions(), Work::kHash); }
+void BM_EntropyDecodeOnly(benchmark::State& state) {
+  Run(state, FastPathDecodeOptions(), Work::kEntropyOnly);
+}
+void BM_DecodeFullResolution(benchmark::State& state) {
+  Run(state, DecodeOptions{}, Work::kDecode);
+}
+void BM_DecodeFastPath(benchmark::State& state) {
+  Run(state, FastPathDecodeOptions(), Work::kDecode);
+}
+BENCHMARK(BM_HashFullResolution)->Unit(benchmark::kMillisecond)->MinTime(2.0)->DenseRange(0, 2);
+BENCHMARK(BM_HashFastPath)->Unit(benchmark::kMillisecond)->MinTime(2.0)->DenseRange(0, 2);
+BENCHMARK(BM_EntropyDecodeOnly)->Unit(benchmark::kMillisecond)->MinTime(2.0)->DenseRange(0, 2);
+BENCHMARK(BM_DecodeFullResolution)->Unit(benchmark::kMillisecond)->MinTime(1.0)->Arg(kAll);
+BENCHMARK(BM_DecodeFastPath)->Unit(benchmark::kMillisecond)->MinTime(1.0)->Arg(kAll);
 
 // Remembers the CPU time per iteration of each benchmark for the ratio.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -80,13 +131,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
     // disturbed by the other work on a shared machine.
     for (const Run& r : runs) {
       if (r.run_type != Run::RT_Iteration) continue;
-      auto [it, fresh] = cpu_.emplace(r.run_name.function_name, r.GetAdjustedCPUTime());
+      const std::string key = r.run_name.function_name + "/" + r.run_name.args;
+      auto [it, fresh] = cpu_.emplace(key, r.GetAdjustedCPUTime());
       if (!fresh) it->second = std::min(it->second, r.GetAdjustedCPUTime());
     }
     ConsoleReporter::ReportRuns(runs);
   }
-  double Cpu(const std::string& name) const {
-    auto it = cpu_.find(name);
+  double Cpu(const std::string& name, int kind) const {
+    auto it = cpu_.find(name + "/" + std::to_string(kind));
     return it == cpu_.end() ? 0.0 : it->second;
   }
 
@@ -98,17 +150,32 @@ class RatioReporter : public benchmark::ConsoleReporter {
 }  // namespace counterfoil::imaging
 
 int main(int argc, char** argv) {
+  using namespace counterfoil::imaging;
   benchmark::Initialize(&argc, argv);
-  counterfoil::imaging::RatioReporter reporter;
+  RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  const double full = reporter.Cpu("BM_HashFullResolution");
-  const double fast = reporter.Cpu("BM_HashFastPath");
+  for (int kind : {kAll, kBaseline, kProgressive}) {
+    const double full = reporter.Cpu("BM_HashFullResolution", kind);
+    const double fast = reporter.Cpu("BM_HashFastPath", kind);
+    const double floor = reporter.Cpu("BM_EntropyDecodeOnly", kind);
+    if (full <= 0 || fast <= 0) continue;
+    const double n = static_cast<double>(FilesOfKind(kind).size());
+    std::printf(
+        "%s (%.0f files), CPU ms per file: full-resolution decode + hash %.2f, fast path %.2f, "
+        "entropy decoding only %.2f; fast path vs full, same run: %.2fx; ceiling (full / "
+        "entropy only): %.2fx\n",
+        kKindNames[kind], n, full / n, fast / n, floor / n, full / fast,
+        floor > 0 ? full / floor : 0.0);
+  }
+  const double full = reporter.Cpu("BM_HashFullResolution", kAll);
+  const double fast = reporter.Cpu("BM_HashFastPath", kAll);
   if (full > 0 && fast > 0) {
-    const double n = static_cast<double>(counterfoil::imaging::Files().size());
+    const double n = static_cast<double>(Files().size());
     std::printf(
         "files/s per core: full-resolution decode + hash %.1f, fast path %.1f; fast path "
-        "(shorter side >= %d) vs full resolution, same run: %.2fx\n",
-        n / full * 1e3, n / fast * 1e3, counterfoil::imaging::kFastPathMinShortSide, full / fast);
+        "(shorter side >= %d) vs full resolution, same run: %.2fx (load average %s)\n",
+        n / full * 1e3, n / fast * 1e3, kFastPathMinShortSide, full / fast,
+        counterfoil::bench::LoadAverage().c_str());
   }
   return 0;
 }

@@ -1,22 +1,49 @@
 // Fuzz target for the JPEG decoder: any bytes must give an image or a Status,
 // never a crash, a sanitizer report or a hang. A small pixel limit keeps each
-// run fast; the fast path (DCT scaling) is exercised on alternate inputs.
+// run fast. Inputs take turns: the full decode, the RGB fast path (DCT
+// scaling), and the hashing fast path (luma only, progressive files through
+// their luma's own frame, coefficients in the per-thread arena); the luma
+// frame rewrite runs on every input, and what it writes is decoded too.
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "imaging/decode.h"
+#include "imaging/internal/jpeg_luma_frame.h"
 #include "imaging/pdq.h"
+#include "imaging/photo_hash.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  counterfoil::imaging::DecodeOptions options;
+  using namespace counterfoil::imaging;
+  const std::span<const uint8_t> bytes(data, size);
+  DecodeOptions options;
   options.max_pixels = 1 << 20;
-  options.jpeg_min_short_side = (size % 2 == 0) ? 0 : 16;
-  auto image = counterfoil::imaging::DecodeJpeg(std::span<const uint8_t>(data, size), options);
-  if (image.ok()) {
-    // Decoded pixels must be consistent with the dimensions; hash them too.
-    if (image->rgb.size() != image->pixel_count() * 3) __builtin_trap();
-    (void)counterfoil::imaging::ComputePdq(*image);
+  switch (size % 3) {
+    case 0:
+    case 1: {
+      options.jpeg_min_short_side = (size % 3 == 0) ? 0 : 16;
+      auto image = DecodeJpeg(bytes, options);
+      if (image.ok()) {
+        // Decoded pixels must be consistent with the dimensions; hash them too.
+        if (image->rgb.size() != image->pixel_count() * 3) __builtin_trap();
+        (void)ComputePdq(*image);
+      }
+      break;
+    }
+    default: {
+      DecodeOptions fast = FastPathDecodeOptions();
+      fast.max_pixels = options.max_pixels;
+      fast.jpeg_min_short_side = 16;
+      (void)HashPhoto(bytes, fast);
+      break;
+    }
+  }
+  std::vector<uint8_t> frame;
+  if (internal::TranscodeToLumaFrame(bytes, options.max_pixels, frame)) {
+    options.jpeg_luma_only = true;
+    auto image = DecodeJpeg(frame, options);
+    if (image.ok() && image->rgb.size() != image->pixel_count() * 3) __builtin_trap();
   }
   return 0;
 }

@@ -38,6 +38,13 @@ int main(int argc, char** argv) {
   using Color = JpegEncodeOptions::Color;
   Write(root / "jpeg", "baseline.jpg", EncodeJpeg(img, {.quality = 80}));
   Write(root / "jpeg", "progressive.jpg", EncodeJpeg(img, {.quality = 80, .progressive = true}));
+  // Progressive 4:2:0 with restarts (interleaved DC scans with dummy blocks,
+  // DC refinement) and 4:4:4: the luma frame rewrite's inputs.
+  Write(root / "jpeg", "progressive-restarts.jpg",
+        EncodeJpeg(SyntheticImage(40, 24),
+                   {.quality = 80, .progressive = true, .restart_interval = 2}));
+  Write(root / "jpeg", "progressive-444.jpg",
+        EncodeJpeg(img, {.quality = 80, .progressive = true, .chroma_444 = true}));
   Write(root / "jpeg", "arithmetic.jpg", EncodeJpeg(img, {.quality = 80, .arithmetic = true}));
   Write(root / "jpeg", "grey.jpg", EncodeJpeg(grey, {.quality = 80, .color = Color::kGrey}));
   Write(root / "jpeg", "cmyk.jpg", EncodeJpeg(img, {.quality = 80, .color = Color::kCmyk}));

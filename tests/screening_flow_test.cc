@@ -9,8 +9,11 @@
 // art. 20: restoration, voided strike, stay-down and rule statistics
 // reversed); and a restart that loads the compiled rule set from the
 // on-disk cache and the stay-down bank from storage.
+#include <sys/wait.h>
+
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -332,6 +335,167 @@ TEST_F(ScreeningFlow, DismissalsFeedThePerRuleFalsePositiveCounts) {
   EXPECT_EQ(Get(keys_.acme, "/v1/screening/rules").status, 403);
 }
 
+// A reviewer's dismissal is a decision about this content: pushing it again
+// or re-screening it under new rules raises no new hit, until the content
+// changes or the rules find evidence the reviewer did not weigh.
+TEST_F(ScreeningFlow, DismissedContentStaysClearedUntilItOrTheEvidenceChanges) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  const service::Principal sys = service::Principal::System();
+  json::object body = ScreeningListing("taobao", "s1", "review");
+  Reply a = Push(keys_.taobao, "t-clr-1", body);
+  Reply b = Push(keys_.taobao, "t-clr-2", body);
+  std::string hit_a = a.Str("/screening/hit_id"), hit_b = b.Str("/screening/hit_id");
+  ASSERT_FALSE(hit_a.empty()) << a;
+  ASSERT_FALSE(hit_b.empty()) << b;
+  for (const std::string& hit : {hit_a, hit_b})
+    ASSERT_EQ(Call("POST", "/v1/screening/hits/" + hit + "/dismiss", keys_.reviewer,
+                   json::object{{"reason", "Refurbished unit sold by the brand's outlet."}})
+                  .status,
+              200);
+  Reply cleared = Get(keys_.admin, "/v1/listings/t-clr-1");
+  EXPECT_EQ(cleared.Str("/cleared/hit_id"), hit_a) << cleared;
+  EXPECT_EQ(cleared.Str("/cleared/why"), "dismissed");
+  EXPECT_EQ(cleared.Str("/cleared/content"), a.Str("/screening/content"));
+  // Only staff and the marketplace see who cleared what.
+  EXPECT_TRUE(Get(keys_.s1, "/v1/listings/t-clr-1").At("/cleared").is_null());
+  EXPECT_TRUE(Get(keys_.acme, "/v1/listings/t-clr-1").At("/cleared").is_null());
+  EXPECT_EQ(Get(keys_.taobao, "/v1/listings/t-clr-1").Str("/cleared/hit_id"), hit_a);
+
+  // The same content pushed again: allowed, saying who cleared it.
+  Reply again = Push(keys_.taobao, "t-clr-1", body);
+  ASSERT_EQ(again.status, 200) << again;
+  EXPECT_EQ(again.Str("/screening/decision"), "allow") << again;
+  EXPECT_EQ(again.Str("/screening/cleared_by"), hit_a);
+  EXPECT_NE(ReasonOf(again.At("/screening"), "brand_disguised"), nullptr) << again;
+  // Edited content is judged afresh.
+  json::object edited = body;
+  edited["description"] = "Brand new hair dryer in its box, ships in 24 hours.";
+  Reply changed = Push(keys_.taobao, "t-clr-2", edited);
+  EXPECT_EQ(changed.Str("/screening/decision"), "review") << changed;
+  std::string hit_c = changed.Str("/screening/hit_id");
+  EXPECT_FALSE(hit_c.empty());
+  EXPECT_NE(hit_c, hit_b);
+
+  // New rules that find nothing new in it: the re-screen leaves it alone.
+  ASSERT_TRUE(app_->registry()
+                  .PutProtection(sys, "rival",
+                                 json::object{{"brand_terms", json::array{"rivalo", "zephyrine"}},
+                                              {"categories", json::array{"home-appliances"}}})
+                  .ok())
+      << "rival protection";
+  app_->screening().RunPass();
+  Reply rescreened = Get(keys_.admin, "/v1/listings/t-clr-1");
+  EXPECT_EQ(rescreened.Str("/screening/rule_set"),
+            Get(keys_.admin, "/v1/screening/status").Str("/rule_set"));
+  EXPECT_NE(rescreened.Str("/screening/rule_set"), again.Str("/screening/rule_set"));
+  EXPECT_EQ(rescreened.Str("/screening/decision"), "allow") << rescreened;
+  EXPECT_EQ(rescreened.Str("/screening/cleared_by"), hit_a);
+  EXPECT_EQ(HitIds(keys_.reviewer, "&status=open"), std::set<std::string>{hit_c});
+
+  // Evidence the reviewer did not weigh (the operator now treats "brand new
+  // hair dryer" as a counterfeit seller's phrase) is screened as usual: with
+  // the disguised brand and the price it is overwhelming, and blocks.
+  ASSERT_TRUE(app_->registry()
+                  .PutProtection(
+                      sys, "platform",
+                      json::object{{"suspicious_terms", json::array{"replica", "1:1", "super copy",
+                                                                    "brand new hair dryer"}}})
+                  .ok())
+      << "platform screening policy";
+  app_->screening().RunPass();
+  Reply reopened = Get(keys_.admin, "/v1/listings/t-clr-1");
+  EXPECT_EQ(reopened.Str("/screening/decision"), "block") << reopened;
+  EXPECT_EQ(reopened.Str("/status"), "blocked");
+  EXPECT_TRUE(reopened.Str("/screening/cleared_by").empty());
+  EXPECT_NE(ReasonOf(reopened.At("/screening"), "suspicious_term"), nullptr) << reopened;
+  std::string hit_d = reopened.Str("/screening/hit_id");
+  EXPECT_FALSE(hit_d.empty());
+  EXPECT_NE(hit_d, hit_a);
+  EXPECT_EQ(Get(keys_.reviewer, "/v1/screening/hits/" + hit_d).Str("/trigger"), "rescreen");
+}
+
+// `counterfoil screen --data` reads what the server stores and weighs it as
+// the server does: the seller's strikes, the marketplace's thresholds and
+// the stay-down bank. Its verdicts equal POST /v1/screen's.
+TEST_F(ScreeningFlow, CliScreenOfTheDataDirectoryWeighsWhatTheServerWeighs) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  // s1 earns a strike; the dryer's text goes into the stay-down bank.
+  Reply pushed = Push(keys_.taobao, "t-dryer-1", Dryer("s1", kDryerDescription));
+  std::string hit = pushed.Str("/screening/hit_id");
+  ASSERT_FALSE(hit.empty()) << pushed;
+  ASSERT_EQ(Call("POST", "/v1/screening/hits/" + hit + "/confirm", keys_.reviewer).status, 200);
+  // shopeu reviews from a lower score than the configuration.
+  ASSERT_EQ(Call("PATCH", "/v1/marketplaces/shopeu", keys_.admin,
+                 json::object{{"screening", json::object{{"review", 0.3}, {"block", 0.9}}}})
+                .status,
+            200);
+
+  std::vector<json::object> listings;
+  auto add = [&](const std::string& id, const std::string& marketplace, json::object l) {
+    l["id"] = id;
+    l["marketplace"] = marketplace;
+    listings.push_back(std::move(l));
+  };
+  add("c-1", "taobao", ScreeningListing("taobao", "s1", "review"));  // s1 has a strike
+  add("c-2", "taobao", ScreeningListing("taobao", "s2", "review"));  // s2 has none
+  add("c-3", "taobao", Dryer("s2", kDryerReworded));  // stay-down
+  // Brand named, price at half the MSRP: a weak case, reviewed only where
+  // the marketplace asks for it.
+  json::object weak = Dryer("s3", "Brand new hair dryer in its box.", 200);
+  weak["title"] = "Acme StormJet hair dryer";
+  add("c-4", "shopeu", weak);
+  add("c-5", "nowhere", ScreeningListing("taobao", "s2", "review"));
+  std::filesystem::path input = std::filesystem::path(config_.data_dir) / "cli-listings.jsonl";
+  {
+    std::ofstream f(input);
+    for (const auto& l : listings) f << json::serialize(l) << "\n";
+  }
+  std::filesystem::path output = std::filesystem::path(config_.data_dir) / "cli-verdicts.jsonl";
+  std::string command = std::string(COUNTERFOIL_BINARY) + " screen --data " + config_.data_dir +
+                        " -o " + output.string() + " " + input.string() + " 2>&1";
+  FILE* p = popen(command.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string said;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) said.append(buf, n);
+  int status = pclose(p);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << said;
+  EXPECT_NE(said.find(input.string() + ":5: warning: marketplace \"nowhere\" is not in"),
+            std::string::npos)
+      << said;
+
+  std::ifstream f(output);
+  std::vector<json::value> verdicts;
+  for (std::string line; std::getline(f, line);) verdicts.push_back(json::parse(line));
+  ASSERT_EQ(verdicts.size(), listings.size()) << said;
+  EXPECT_NE(ReasonOf(verdicts[0], "seller_history"), nullptr) << verdicts[0];
+  EXPECT_EQ(ReasonOf(verdicts[1], "seller_history"), nullptr) << verdicts[1];
+  const json::object* stay = ReasonOf(verdicts[2], "stay_down");
+  ASSERT_NE(stay, nullptr) << verdicts[2];
+  EXPECT_EQ(stay->at("ref"), json::value("hit:" + hit));
+  // The server's verdict on the same listing, for the marketplaces it knows.
+  for (size_t i = 0; i + 1 < listings.size(); ++i) {
+    Reply server = Call("POST", "/v1/screen", keys_.admin, listings[i]);
+    ASSERT_EQ(server.status, 200) << server;
+    EXPECT_EQ(verdicts[i].at("decision"), server.At("/decision")) << i << " " << verdicts[i];
+    EXPECT_EQ(verdicts[i].at("score"), server.At("/score")) << i << " " << verdicts[i];
+  }
+  EXPECT_EQ(verdicts[3].at("decision"), json::value("review")) << verdicts[3];
+  // Without the marketplace's thresholds the same listing would be allowed.
+  Reply elsewhere = Call("POST", "/v1/screen", keys_.admin,
+                         json::object{{"id", "c-4b"},
+                                      {"marketplace", "taobao"},
+                                      {"seller_id", "s2"},
+                                      {"title", listings[3].at("title")},
+                                      {"description", listings[3].at("description")},
+                                      {"category", listings[3].at("category")},
+                                      {"price", listings[3].at("price")}});
+  EXPECT_EQ(elsewhere.Str("/decision"), "allow") << elsewhere;
+}
+
 TEST_F(ScreeningFlow, RightsHolderSeesOnlyHitsConcerningItsOwnRights) {
   SeedScreening();
   ASSERT_FALSE(HasFatalFailure());
@@ -558,6 +722,25 @@ TEST_F(ScreeningAppeals, ConfirmedHitOverturnedByAnotherReviewerRestoresTheListi
   EXPECT_EQ(Get(keys_.admin, "/v1/screening/status").At("/stay_down_entries"), 0);
   Reply copy = Push(keys_.shopeu, "e-dryer-2", ScreeningListing("shopeu", "s3", "review"));
   EXPECT_EQ(ReasonOf(copy.At("/screening"), "stay_down"), nullptr) << copy;
+  // The restored content was found innocent: re-screening it under new
+  // rules neither takes it down again nor queues it for review.
+  Reply restored = Get(keys_.admin, "/v1/listings/e-dryer-1");
+  EXPECT_EQ(restored.Str("/cleared/hit_id"), hit) << restored;
+  EXPECT_EQ(restored.Str("/cleared/why"), "overturned on appeal " + aid);
+  ASSERT_TRUE(app_->registry()
+                  .PutProtection(service::Principal::System(), "rival",
+                                 json::object{{"brand_terms", json::array{"rivalo", "zephyrine"}},
+                                              {"categories", json::array{"home-appliances"}}})
+                  .ok())
+      << "rival protection";
+  app_->screening().RunPass();
+  Reply rescreened = Get(keys_.admin, "/v1/listings/e-dryer-1");
+  EXPECT_EQ(rescreened.Str("/status"), "restored") << rescreened;
+  EXPECT_EQ(rescreened.Str("/screening/decision"), "allow") << rescreened;
+  EXPECT_EQ(rescreened.Str("/screening/cleared_by"), hit);
+  Reply open = Get(keys_.reviewer, "/v1/screening/hits?status=open&limit=200");
+  ASSERT_EQ(open.status, 200) << open;
+  for (const auto& h : open.Items()) EXPECT_NE(h.at("listing_id"), json::value("e-dryer-1")) << h;
   // The rules that fired count a false positive, not a confirmation.
   Reply rules = Get(keys_.admin, "/v1/screening/rules");
   for (const char* code : {"brand_disguised", "price_below_msrp"}) {

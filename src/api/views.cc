@@ -93,9 +93,12 @@ json::object View(const domain::Listing& l, const service::Principal& viewer) {
   json::object o = domain::ToJson(l);
   bool sees_verdict = viewer.IsStaff() || (viewer.role == domain::Role::kMarketplace &&
                                            viewer.marketplace_id == l.marketplace_id);
-  if (!sees_verdict) o.erase("screening");
-  else if (l.screening && !l.screening->hit_id.empty())
+  if (!sees_verdict) {
+    o.erase("screening");
+    o.erase("cleared");
+  } else if (l.screening && !l.screening->hit_id.empty()) {
     o["links"] = json::object{{"screening_hit", "/v1/screening/hits/" + l.screening->hit_id}};
+  }
   return o;
 }
 

@@ -380,6 +380,7 @@ int main(int argc, char** argv) {
         return cli::kScreenFailed;
       }
       screen_options.data_dir = cfg->data_dir;
+      screen_options.config = *cfg;
     }
     return cli::RunScreen(screen_options);
   }

@@ -13,16 +13,22 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
 #include "cli/screen_photos.h"
+#include "common/clock.h"
 #include "screening/catalogue_json.h"
 #include "screening/engine.h"
+#include "service/context.h"
 #include "service/photos.h"
+#include "service/screening.h"
 #include "service/screening_catalogue.h"
+#include "storage/blob_store.h"
 #include "storage/store.h"
 
 namespace counterfoil::cli {
@@ -160,12 +166,69 @@ std::string HolderHint(const screening::Catalogue& c, const std::string& field) 
 
 // ------------------------------------------------------------ the catalogue
 
+// Screening contexts from a server's data directory: the thresholds and
+// seller histories are read once per (marketplace, seller) and shared by the
+// screening threads.
+class StoredContexts {
+ public:
+  StoredContexts(const std::string& data_dir, std::unique_ptr<storage::Store> store,
+                 const service::Config& config)
+      : data_dir_(data_dir),
+        store_(std::move(store)),
+        blobs_((std::filesystem::path(data_dir) / "blobs").string()),
+        ctx_(*store_, blobs_, *SystemClock::Default(), config) {}
+
+  storage::Store& store() { return *store_; }
+  screening::StayDownBank& stay_down() { return stay_down_; }
+
+  // The context for a listing; `warning` is set the first time a listing
+  // names a marketplace that is not in the data directory.
+  Result<screening::ScreenContext> For(const std::string& marketplace, const std::string& seller,
+                                       std::string* warning) {
+    auto key = std::make_pair(marketplace, seller);
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    }
+    screening::ScreenContext sc;
+    bool known = true;
+    Status s = store_->Read([&](storage::Tx& tx) -> Status {
+      if (!marketplace.empty()) {
+        ASSIGN_OR_RETURN(auto m, tx.marketplaces().Find(marketplace));
+        known = m.has_value();
+      }
+      ASSIGN_OR_RETURN(sc, service::ScreenContextInTx(tx, ctx_, marketplace, seller));
+      return Status::Ok();
+    });
+    if (!s.ok()) return Unavailable(data_dir_ + ": " + s.message());
+    sc.stay_down = &stay_down_;
+    std::lock_guard lock(mu_);
+    if (!known && warned_.insert(marketplace).second)
+      *warning = "marketplace \"" + marketplace + "\" is not in " + data_dir_ +
+                 ": its listings are screened with the configuration's thresholds and no "
+                 "seller history";
+    return cache_.emplace(std::move(key), sc).first->second;
+  }
+
+ private:
+  const std::string data_dir_;
+  std::unique_ptr<storage::Store> store_;
+  storage::BlobStore blobs_;
+  service::ServiceContext ctx_;
+  screening::StayDownBank stay_down_;
+  std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, screening::ScreenContext> cache_;  // GUARDED_BY(mu_)
+  std::set<std::string> warned_;                                                   // GUARDED_BY(mu_)
+};
+
 struct LoadedCatalogue {
   screening::Catalogue catalogue;
   std::string source;  // the file or data directory, for messages
   // Reference photos (and, from a data directory, every stored bank).
   std::unique_ptr<imaging::PhotoBanks> banks = std::make_unique<imaging::PhotoBanks>();
   std::vector<std::string> warnings;
+  // From a data directory: seller histories, thresholds, the stay-down bank.
+  std::unique_ptr<StoredContexts> contexts;
 };
 
 Result<LoadedCatalogue> LoadCatalogue(const ScreenOptions& o) {
@@ -189,10 +252,12 @@ Result<LoadedCatalogue> LoadCatalogue(const ScreenOptions& o) {
     return NotFound(o.data_dir + ": no Counterfoil database here (" + db +
                     "); give the server's data directory, or --catalog FILE");
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
-                   storage::OpenSqliteStore({.path = db, .reader_connections = 1}));
-  Status s = store->Read([&](storage::Tx& tx) -> Status {
+                   storage::OpenSqliteStore({.path = db, .reader_connections = 2}));
+  out.contexts = std::make_unique<StoredContexts>(o.data_dir, std::move(store), o.config);
+  Status s = out.contexts->store().Read([&](storage::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(out.catalogue, service::LoadScreeningCatalogue(tx));
     RETURN_IF_ERROR(service::LoadPhotoBanks(tx, *out.banks).status());
+    RETURN_IF_ERROR(service::LoadStayDownBank(tx, out.contexts->stay_down()));
     storage::BlobStore blobs((std::filesystem::path(o.data_dir) / "blobs").string());
     return service::AddUnstoredReferences(tx, blobs, *out.banks).status();
   });
@@ -218,6 +283,7 @@ struct ChunkResult {
   std::vector<LineWarning> warnings;  // photos that could not be read
   size_t lines = 0;              // lines in the chunk, blank ones included
   size_t counts[3] = {0, 0, 0};  // by Decision
+  Status failure;                // the data directory could not be read: stop
   bool done = false;
 };
 
@@ -245,9 +311,10 @@ struct Photos {
   std::string base_dir;  // image paths are relative to the listings file
 };
 
-void ScreenChunk(const screening::RuleSet& rules, const Photos& photos, std::string_view chunk,
-                 ChunkResult* r) {
-  const screening::ScreenContext context;  // seller history unknown; default thresholds
+// `contexts` is null with --catalog: no seller history, default thresholds.
+void ScreenChunk(const screening::RuleSet& rules, const Photos& photos, StoredContexts* contexts,
+                 std::string_view chunk, ChunkResult* r) {
+  const screening::ScreenContext no_history;
   r->verdicts.reserve(chunk.size() / 2);
   size_t pos = 0;
   while (pos < chunk.size()) {
@@ -267,7 +334,17 @@ void ScreenChunk(const screening::RuleSet& rules, const Photos& photos, std::str
       MatchListingPhotos(*photos.banks, photos.base_dir, &*listing, &problems);
       for (std::string& p : problems) r->warnings.push_back({r->lines, std::move(p)});
     }
-    screening::Verdict v = rules.Screen(*listing, context);
+    Result<screening::ScreenContext> context = no_history;
+    if (contexts != nullptr) {
+      std::string warning;
+      context = contexts->For(listing->marketplace, listing->seller_id, &warning);
+      if (!warning.empty()) r->warnings.push_back({r->lines, std::move(warning)});
+      if (!context.ok()) {
+        r->failure = context.status();
+        return;
+      }
+    }
+    screening::Verdict v = rules.Screen(*listing, *context);
     ++r->counts[static_cast<int>(v.decision)];
     screening::AppendVerdictJson(v, &r->verdicts);
   }
@@ -365,7 +442,7 @@ int RunScreen(const ScreenOptions& o) {
           k = next++;
         }
         ChunkResult r;
-        ScreenChunk(*rules, photos,
+        ScreenChunk(*rules, photos, loaded->contexts.get(),
                     text.substr(chunks[k].first, chunks[k].second - chunks[k].first), &r);
         {
           std::lock_guard lock(mu);
@@ -389,7 +466,7 @@ int RunScreen(const ScreenOptions& o) {
       r = std::move(results[k]);
       results[k] = ChunkResult();
     }
-    write_status = out.Write(r.verdicts);
+    write_status = r.failure.ok() ? out.Write(r.verdicts) : r.failure;
     std::string report;
     for (const LineError& e : r.errors)
       report += Located(input_name + ":" + std::to_string(lines_before + e.line), e.status) + "\n";

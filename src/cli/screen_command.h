@@ -15,6 +15,8 @@
 
 #include <string>
 
+#include "service/config.h"
+
 namespace counterfoil::cli {
 
 struct ScreenOptions {
@@ -23,6 +25,9 @@ struct ScreenOptions {
   std::string output;        // --output: verdicts file; empty = standard output
   std::string input;         // the listings; "-" = standard input
   int threads = 0;           // screening threads; 0 = the hardware's
+  // With --data: the configuration's screening thresholds and repeat-infringer
+  // policy (a marketplace's own settings in the database override them).
+  service::Config config;
 };
 
 // Exit statuses of `counterfoil screen`.
@@ -31,9 +36,13 @@ inline constexpr int kScreenLinesRejected = 1;  // some lines were not valid lis
 inline constexpr int kScreenFailed = 2;         // usage, catalogue or I/O error: no complete output
 
 // Runs the command; messages go to stderr, verdicts to the output. Exactly
-// one of catalog_file and data_dir must be set. With --data the seller
-// history is not consulted either: every listing is screened with an empty
-// SellerHistory and the default thresholds, as with --catalog.
+// one of catalog_file and data_dir must be set. With --data each listing is
+// screened as the server would screen it: with its marketplace's thresholds,
+// its seller's history there (strikes, suspension, earlier removals) and the
+// stay-down bank of taken-down listings; a listing naming a marketplace the
+// data directory does not have is screened with the configuration's
+// thresholds and a warning. With --catalog there is no history: every
+// listing gets the default thresholds.
 int RunScreen(const ScreenOptions& options);
 
 }  // namespace counterfoil::cli

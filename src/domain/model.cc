@@ -1,7 +1,10 @@
 #include "domain/model.h"
 
 #include <array>
+#include <cstdio>
 #include <utility>
+
+#include "common/crypto.h"
 
 namespace counterfoil::domain {
 
@@ -484,6 +487,7 @@ json::object ToJson(const Listing& v) {
   o["status_reason"] = v.status_reason;
   o["version"] = v.version;
   if (v.screening) o["screening"] = ToJson(*v.screening);
+  if (v.cleared) o["cleared"] = ToJson(*v.cleared);
   PutTime(o, "created_at", v.created_at);
   PutTime(o, "updated_at", v.updated_at);
   return o;
@@ -516,6 +520,11 @@ void FromJson(const json::object& o, Listing& v) {
   if (auto it = o.find("screening"); it != o.end() && it->value().is_object()) {
     v.screening.emplace();
     FromJson(it->value().get_object(), *v.screening);
+  }
+  v.cleared.reset();
+  if (auto it = o.find("cleared"); it != o.end() && it->value().is_object()) {
+    v.cleared.emplace();
+    FromJson(it->value().get_object(), *v.cleared);
   }
   v.created_at = GetTime(o, "created_at");
   v.updated_at = GetTime(o, "updated_at");
@@ -896,6 +905,8 @@ json::object ToJson(const ScreeningVerdict& v) {
   o["rule_set"] = v.rule_set;
   PutTime(o, "screened_at", v.screened_at);
   if (!v.hit_id.empty()) o["hit_id"] = v.hit_id;
+  if (!v.content.empty()) o["content"] = v.content;
+  if (!v.cleared_by.empty()) o["cleared_by"] = v.cleared_by;
   return o;
 }
 void FromJson(const json::object& o, ScreeningVerdict& v) {
@@ -914,6 +925,52 @@ void FromJson(const json::object& o, ScreeningVerdict& v) {
   v.rule_set = GetString(o, "rule_set");
   v.screened_at = GetTime(o, "screened_at");
   v.hit_id = GetString(o, "hit_id");
+  v.content = GetString(o, "content");
+  v.cleared_by = GetString(o, "cleared_by");
+}
+
+std::string ScreeningReasonKey(const ScreeningReason& r) {
+  return r.code + '\x1f' + r.rights_holder + '\x1f' + r.ref;
+}
+
+std::string ListingContentDigest(const Listing& l) {
+  std::string t;
+  auto field = [&t](std::string_view s) {
+    t += std::to_string(s.size());
+    t += ':';
+    t += s;
+  };
+  field(l.title);
+  field(l.description);
+  field(l.category);
+  char price[64];
+  std::snprintf(price, sizeof price, "%.17g", l.price);
+  field(price);
+  field(l.currency);
+  for (const auto& image : l.images) field(image);
+  t += '|';
+  for (const auto& photo : l.photos) field(photo.sha256);
+  return Sha256Hex(t);
+}
+
+json::object ToJson(const ScreeningClearance& v) {
+  json::array reasons;
+  for (const auto& r : v.reasons) reasons.emplace_back(r);
+  json::object o{{"content", v.content},
+                 {"reasons", std::move(reasons)},
+                 {"hit_id", v.hit_id},
+                 {"decided_by", v.decided_by},
+                 {"why", v.why}};
+  PutTime(o, "at", v.at);
+  return o;
+}
+void FromJson(const json::object& o, ScreeningClearance& v) {
+  v.content = GetString(o, "content");
+  v.reasons = GetStrings(o, "reasons");
+  v.hit_id = GetString(o, "hit_id");
+  v.decided_by = GetString(o, "decided_by");
+  v.why = GetString(o, "why");
+  v.at = GetTime(o, "at");
 }
 
 json::object ToJson(const ScreeningHit& v) {

@@ -230,7 +230,31 @@ struct ScreeningVerdict {
   std::string rule_set;  // the rule set it was screened with (ScreeningStatus::rule_set)
   Timestamp screened_at{};
   std::string hit_id;  // the screening hit a review or block verdict opened
+  // What was screened: a digest of the listing's title, description,
+  // category, price, image URLs and uploaded photos (ListingContentDigest).
+  std::string content;
+  // Set when the engine's verdict was lowered to allow because a person had
+  // already cleared this content for these reasons (ScreeningClearance).
+  std::string cleared_by;
 };
+
+// A person's decision that a listing's content does not infringe: a
+// screening hit dismissed by a reviewer, or a takedown overturned on appeal.
+// While the content is unchanged, re-screening it (at an upsert or after the
+// rules change) opens no hit for the reasons already weighed; a reason that
+// was not there (a new rights holder's brand, a new product's price, a new
+// photo match) is new evidence and screens as usual.
+struct ScreeningClearance {
+  std::string content;               // ScreeningVerdict::content of the cleared verdict
+  std::vector<std::string> reasons;  // ScreeningReasonKey of each reason weighed
+  std::string hit_id;                // the hit whose decision cleared it
+  std::string decided_by;
+  std::string why;  // "dismissed" or "overturned on appeal <id>"
+  Timestamp at{};
+};
+// Identifies a reason across re-screens: its code, rights holder and what it
+// matched (not the wording of its detail, which may change with the rules).
+std::string ScreeningReasonKey(const ScreeningReason& r);
 
 // A photo uploaded with a listing (POST /v1/listings/{id}/photos): the bytes
 // are a blob (listing_photo), the PDQ hashes are kept so that screening and
@@ -263,9 +287,13 @@ struct Listing {
   int64_t version = 0;        // bumped on every change
   // The last screening verdict (absent until the listing is first screened).
   std::optional<ScreeningVerdict> screening;
+  // A reviewer's or an appeal's decision that this content does not infringe.
+  std::optional<ScreeningClearance> cleared;
   Timestamp created_at{};
   Timestamp updated_at{};
 };
+// The digest of what screening looks at in a listing (ScreeningVerdict::content).
+std::string ListingContentDigest(const Listing& l);
 // The listing as evidence: text, price, photos and the version, frozen.
 json::object Snapshot(const Listing& l, Timestamp at);
 
@@ -619,6 +647,7 @@ json::object ToJson(const Job& v);
 json::object ToJson(const Work& v);
 json::object ToJson(const Product& v);
 json::object ToJson(const ScreeningVerdict& v);
+json::object ToJson(const ScreeningClearance& v);
 json::object ToJson(const ScreeningHit& v);
 json::object ToJson(const StayDownEntry& v);
 json::object ToJson(const ScreeningRuleStat& v);
@@ -648,6 +677,7 @@ void FromJson(const json::object& o, WebhookEndpoint& v);
 void FromJson(const json::object& o, Delivery& v);
 void FromJson(const json::object& o, Job& v);
 void FromJson(const json::object& o, ScreeningVerdict& v);
+void FromJson(const json::object& o, ScreeningClearance& v);
 void FromJson(const json::object& o, ScreeningHit& v);
 void FromJson(const json::object& o, StayDownEntry& v);
 void FromJson(const json::object& o, ScreeningRuleStat& v);

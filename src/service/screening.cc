@@ -61,6 +61,42 @@ std::vector<std::string> RightsHoldersOf(const domain::ScreeningVerdict& v) {
 }
 
 // The original decision a stay_down reason links to.
+// Whether `v` holds evidence that `c` did not weigh: a reason that adds to
+// the score and was not among the cleared ones. The seller's history is
+// context, not evidence about this content: strikes earned elsewhere since
+// do not reopen a decision about it.
+bool HasNewEvidence(const domain::ScreeningVerdict& v, const domain::ScreeningClearance& c) {
+  for (const auto& r : v.reasons) {
+    if (r.weight <= 0 || r.code == "seller_history") continue;
+    if (std::find(c.reasons.begin(), c.reasons.end(), domain::ScreeningReasonKey(r)) ==
+        c.reasons.end())
+      return true;
+  }
+  return false;
+}
+
+// The clearance a person's decision on `hit` gives its listing `l`, if the
+// listing still shows what the hit was about.
+std::optional<domain::ScreeningClearance> ClearanceOf(const ScreeningHit& hit, const Listing& l,
+                                                      const std::string& decided_by,
+                                                      std::string why, Timestamp at) {
+  std::string content = hit.verdict.content;
+  if (content.empty()) {
+    // A hit stored before verdicts carried their content: only the listing
+    // version it was raised on is known to be what was judged.
+    if (l.version != hit.listing_version) return std::nullopt;
+    content = domain::ListingContentDigest(l);
+  }
+  domain::ScreeningClearance c;
+  c.content = std::move(content);
+  for (const auto& r : hit.verdict.reasons) c.reasons.push_back(domain::ScreeningReasonKey(r));
+  c.hit_id = hit.id;
+  c.decided_by = decided_by;
+  c.why = std::move(why);
+  c.at = at;
+  return c;
+}
+
 std::string StayDownSourceOf(const domain::ScreeningVerdict& v) {
   for (const auto& r : v.reasons)
     if (r.code == "stay_down") return r.ref;
@@ -316,18 +352,7 @@ Status ScreeningService::Open() {
   Swap(std::move(*built), seconds);
 
   // The stay-down bank lives in memory; its entries are stored.
-  storage::PageRequest page{.limit = 1000};
-  RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
-    while (true) {
-      ASSIGN_OR_RETURN(auto entries, tx.stay_down().List({}, page));
-      for (const auto& e : entries.items)
-        bank_.Add(e.id, e.source, e.rights_holder_id,
-                  screening::FingerprintText(e.title, e.description));
-      if (entries.next_cursor.empty()) break;
-      page.after = entries.next_cursor;
-    }
-    return Status::Ok();
-  }));
+  RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) { return LoadStayDownBank(tx, bank_); }));
 
   // Were the stored listings screened with these rules? The latest
   // re-screening job records the rule set they were last brought up to.
@@ -544,45 +569,57 @@ Status ScreeningService::RescreenBatch(const std::string& job_id, bool* more) {
 
 // ------------------------------------------------------------------ screening
 
-Result<screening::SellerHistory> ScreeningService::HistoryInTx(Tx& tx, const Marketplace& m,
-                                                               const std::string& seller_id) {
-  screening::SellerHistory h;
-  ASSIGN_OR_RETURN(auto seller, tx.sellers().Find(domain::SellerKey(m.id, seller_id)));
-  if (!seller) return h;
+Result<screening::ScreenContext> ScreenContextInTx(Tx& tx, const ServiceContext& ctx,
+                                                   const std::string& marketplace_id,
+                                                   const std::string& seller_id) {
+  screening::ScreenContext sc;
+  domain::ScreeningThresholds t = ctx.DefaultScreeningThresholds();
+  std::optional<Marketplace> m;
+  if (!marketplace_id.empty()) {
+    ASSIGN_OR_RETURN(m, tx.marketplaces().Find(marketplace_id));
+  }
+  if (m) t = ctx.ScreeningThresholdsFor(*m);
+  sc.thresholds = {t.block, t.review};
+  if (!m || seller_id.empty()) return sc;
+  ASSIGN_OR_RETURN(auto seller, tx.sellers().Find(domain::SellerKey(m->id, seller_id)));
+  if (!seller) return sc;
+  screening::SellerHistory& h = sc.seller;
   h.suspended = seller->status == domain::SellerStatus::kSuspended;
-  domain::RepeatInfringerPolicy policy = ctx_.RepeatInfringerFor(m);
+  domain::RepeatInfringerPolicy policy = ctx.RepeatInfringerFor(*m);
   Filter strikes =
-      Filter().Eq("seller_id", seller_id).Eq("marketplace_id", m.id).Eq("voided", int64_t{0});
+      Filter().Eq("seller_id", seller_id).Eq("marketplace_id", m->id).Eq("voided", int64_t{0});
   if (policy.strike_expiry_days > 0)
-    strikes.Ge("at", FormatTime(ctx_.Now() - std::chrono::days(policy.strike_expiry_days)));
+    strikes.Ge("at", FormatTime(ctx.Now() - std::chrono::days(policy.strike_expiry_days)));
   ASSIGN_OR_RETURN(int64_t active, tx.strikes().Count(strikes));
   ASSIGN_OR_RETURN(
       int64_t removed,
       tx.listings().Count(Filter()
                               .Eq("seller_id", seller_id)
-                              .Eq("marketplace_id", m.id)
+                              .Eq("marketplace_id", m->id)
                               .In("status", {std::string("removed"), std::string("blocked")})));
   h.active_strikes = static_cast<int>(active);
   h.earlier_removals = static_cast<int>(removed);
-  return h;
+  return sc;
+}
+
+Status LoadStayDownBank(Tx& tx, screening::StayDownBank& bank) {
+  storage::PageRequest page{.limit = 1000};
+  while (true) {
+    ASSIGN_OR_RETURN(auto entries, tx.stay_down().List({}, page));
+    for (const auto& e : entries.items)
+      bank.Add(e.id, e.source, e.rights_holder_id,
+               screening::FingerprintText(e.title, e.description));
+    if (entries.next_cursor.empty()) return Status::Ok();
+    page.after = entries.next_cursor;
+  }
 }
 
 Result<screening::ScreenContext> ScreeningService::ContextInTx(Tx& tx,
                                                                const std::string& marketplace_id,
                                                                const std::string& seller_id) {
-  screening::ScreenContext sc;
+  ASSIGN_OR_RETURN(screening::ScreenContext sc,
+                   ScreenContextInTx(tx, ctx_, marketplace_id, seller_id));
   sc.stay_down = &bank_;
-  domain::ScreeningThresholds t = ctx_.DefaultScreeningThresholds();
-  if (!marketplace_id.empty()) {
-    ASSIGN_OR_RETURN(auto m, tx.marketplaces().Find(marketplace_id));
-    if (m) {
-      t = ctx_.ScreeningThresholdsFor(*m);
-      if (!seller_id.empty()) {
-        ASSIGN_OR_RETURN(sc.seller, HistoryInTx(tx, *m, seller_id));
-      }
-    }
-  }
-  sc.thresholds = {t.block, t.review};
   return sc;
 }
 
@@ -605,6 +642,16 @@ Status ScreeningService::ScreenAndActInTx(Tx& tx, const std::string& actor, List
   screening::Verdict v = rules->Screen(engine_listing, sc);
   Timestamp now = ctx_.Now();
   domain::ScreeningVerdict stored = ToStoredVerdict(v, digest, now);
+  stored.content = domain::ListingContentDigest(l);
+  // A person found this very content innocent (a dismissed hit, an appeal
+  // upheld): only evidence they did not see opens a case again.
+  if (v.decision != screening::Decision::kAllow && l.cleared &&
+      l.cleared->content == stored.content && !HasNewEvidence(stored, *l.cleared)) {
+    stored.decision = std::string(screening::DecisionName(screening::Decision::kAllow));
+    stored.cleared_by = l.cleared->hit_id;
+    l.screening = std::move(stored);
+    return Status::Ok();
+  }
   // Only a listing that is (or is about to go) online is acted on; a
   // removed or blocked one keeps its verdict for the record.
   if (v.decision == screening::Decision::kAllow || !domain::IsOnline(l.status)) {
@@ -836,12 +883,18 @@ Status ScreeningService::OverturnInTx(Tx& tx, const std::string& actor, Screenin
   const bool restore = !domain::IsOnline(listing.status) &&
                        listing.status_reason == "screening " + hit.id && seller &&
                        seller->status == domain::SellerStatus::kActive;
+  // Whether restored or kept offline for another reason, this content was
+  // found innocent of what the hit said.
+  if (auto c = ClearanceOf(hit, listing, actor, "overturned on appeal " + appeal_id, now))
+    listing.cleared = std::move(c);
   if (restore) {
     listing.status = ListingStatus::kRestored;
     listing.status_reason = "appeal " + appeal_id;
     listing.version += 1;
     listing.updated_at = now;
-    RETURN_IF_ERROR(tx.listings().Update(listing));
+  }
+  if (restore || listing.cleared) RETURN_IF_ERROR(tx.listings().Update(listing));
+  if (restore) {
     RETURN_IF_ERROR(ctx_.Record(tx, actor, "listing.restored", "listing", listing.id,
                                 {{"hit_id", hit.id}, {"appeal_id", appeal_id}}));
     RETURN_IF_ERROR(ctx_.Emit(tx, MakeEvent("listing.restored", now, hit.marketplace_id,
@@ -1143,6 +1196,13 @@ Result<ScreeningHit> ScreeningService::Decide(const Principal& p, const std::str
     if (!confirm) {
       hit.status = HitStatus::kDismissed;
       RETURN_IF_ERROR(CountRulesInTx(tx, hit, 0, 1, 0));
+      ASSIGN_OR_RETURN(auto listing, tx.listings().Find(hit.listing_id));
+      if (listing) {
+        if (auto c = ClearanceOf(hit, *listing, p.user_id, "dismissed", now)) {
+          listing->cleared = std::move(c);
+          RETURN_IF_ERROR(tx.listings().Update(*listing));
+        }
+      }
       RETURN_IF_ERROR(tx.screening_hits().Update(hit));
       return ctx_.Record(tx, p.Actor(), "screening.hit_dismissed", "screening_hit", id,
                          {{"listing_id", hit.listing_id}, {"reason", note}});

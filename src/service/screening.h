@@ -77,6 +77,18 @@ struct ScreeningStatus {
   std::optional<domain::Job> rescreen;  // the latest re-screening job
 };
 
+// What screening weighs besides the listing, as the server does it: the
+// marketplace's thresholds (the configuration's when `marketplace_id` is
+// empty or unknown) and the seller's history there (active strikes within
+// the repeat-infringer policy's expiry, suspension, listings removed or
+// blocked). The stay-down bank is the caller's to set. Also used by
+// `counterfoil screen --data`.
+Result<screening::ScreenContext> ScreenContextInTx(storage::Tx& tx, const ServiceContext& ctx,
+                                                   const std::string& marketplace_id,
+                                                   const std::string& seller_id);
+// Adds every stored stay-down entry to `bank`.
+Status LoadStayDownBank(storage::Tx& tx, screening::StayDownBank& bank);
+
 class ScreeningService final : public ListingScreener,
                                public TakedownObserver,
                                public ScreeningTakedowns {
@@ -192,8 +204,6 @@ class ScreeningService final : public ListingScreener,
   // "upsert" or "rescreen".
   Status ScreenAndActInTx(storage::Tx& tx, const std::string& actor, domain::Listing& listing,
                           std::string_view trigger);
-  Result<screening::SellerHistory> HistoryInTx(storage::Tx& tx, const domain::Marketplace& m,
-                                               const std::string& seller_id);
   Result<screening::ScreenContext> ContextInTx(storage::Tx& tx, const std::string& marketplace_id,
                                                const std::string& seller_id);
   // Takes a listing down on a screening hit: statement, stay-down entry,

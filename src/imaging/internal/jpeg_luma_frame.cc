@@ -60,6 +60,20 @@ class ScanReader {
   // Tops the buffer up to at least 32 bits: enough for a code and its extra bits.
   void Fill() {
     if (count_ >= 32) return;
+    if (end_ - p_ >= 8) {  // whole bytes at once when the next 8 hold no 0xFF
+      uint64_t v;
+      std::memcpy(&v, p_, 8);
+      v = __builtin_bswap64(v);
+      const uint64_t inverted = ~v;  // a 0xFF byte of v is a zero byte here
+      if (((inverted - 0x0101010101010101u) & v & 0x8080808080808080u) == 0) {
+        const int bytes = (64 - count_) >> 3;  // 5..8: count_ < 32
+        const uint64_t keep = bytes == 8 ? ~uint64_t{0} : ~(~uint64_t{0} >> (8 * bytes));
+        bits_ |= (v & keep) >> count_;
+        count_ += 8 * bytes;
+        p_ += bytes;
+        return;
+      }
+    }
     while (count_ <= 56) {
       uint64_t byte = 0;
       if (p_ < end_ && *p_ != 0xFF) {

@@ -444,6 +444,9 @@ std::map<std::string, Expectation> AuthorizationMatrix::Table() {
       {"GET /v1/screening/status", {"UOOODDDD", fixed("/v1/screening/status")}},
       {"POST /v1/screening/rebuild", {"UODDDDDD", fixed("/v1/screening/rebuild")}},
 
+      // Reports: everyone but sellers, each within its own scope (report_test.cc).
+      {"GET /v1/reports/dashboard", {"UOOOOODO", fixed("/v1/reports/dashboard")}},
+
       {"GET /v1/events", {"UOOOOOOO", fixed("/v1/events")}},
       {"POST /v1/webhooks",
        {"UODDOODO", fixed("/v1/webhooks", json::object{{"url", "http://127.0.0.1:9/hook"},

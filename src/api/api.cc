@@ -558,7 +558,8 @@ void Api::Register() {
   });
   Add("POST", "/v1/notices", [this](Request& req, const Principal& p) -> Result<Response> {
     ASSIGN_OR_RETURN(json::value body, Body(req));
-    ASSIGN_OR_RETURN(auto n, s_.notices.File(p, body, "api"));
+    // The console signs in with a session cookie; everything else uses an API key.
+    ASSIGN_OR_RETURN(auto n, s_.notices.File(p, body, p.via_session ? "console" : "api"));
     metrics_.Increment("counterfoil_notices_filed_total");
     // The view is only serialised: build it in an arena, not on the heap.
     unsigned char buf[16384];
@@ -751,6 +752,15 @@ void Api::Register() {
     Response r = Response::Json(202, View(st));
     r.headers.emplace_back("Location", "/v1/screening/status");
     return r;
+  });
+
+  // ------------------------------------------------------------ reports
+  Add("GET", "/v1/reports/dashboard", [this](Request& req, const Principal& p) -> Result<Response> {
+    if (s_.reports == nullptr) return Unavailable("reports are not configured");
+    service::DashboardRequest q{Query(req, "from"), Query(req, "to"), Query(req, "bucket"),
+                                Query(req, "top"), Query(req, "marketplace_id")};
+    ASSIGN_OR_RETURN(auto report, s_.reports->Dashboard(p, q));
+    return Response::Json(200, View(report));
   });
 
   // ------------------------------------------------------------ integration

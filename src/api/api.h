@@ -10,6 +10,7 @@
 //  - cursor pagination (`limit`, `cursor` → `next_cursor`);
 //  - proactive screening: verdicts at publish time (/v1/screen), screening
 //    hits and their decisions, rule statistics and the rule set's status;
+//  - reports computed in the server (/v1/reports/dashboard);
 //  - /healthz, /metrics (Prometheus) and /v1/openapi.json;
 //  - the web console's files at "/" (ServeConsole), the demo accounts for its
 //    sign-in page in demo mode, and the movable clock of `--test-clock`.
@@ -34,6 +35,7 @@
 #include "service/notices.h"
 #include "service/registry.h"
 #include "service/photos.h"
+#include "service/reports.h"
 #include "service/screening.h"
 
 namespace counterfoil::api {
@@ -48,6 +50,7 @@ struct Services {
   service::IntegrationService& integration;
   std::function<void()> poke_jobs;  // wake the job runner (bulk jobs)
   service::PhotoService* photos = nullptr;  // photo matching: listing photos, banks
+  service::ReportService* reports = nullptr;  // the dashboard report
 };
 
 class Api {

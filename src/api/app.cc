@@ -69,6 +69,7 @@ Result<std::unique_ptr<App>> App::Open(const service::Config& config, const Cloc
                                                 std::chrono::milliseconds(timeout_ms)));
         return resp.status;
       });
+  app->reports_ = std::make_unique<service::ReportService>(*app->ctx_);
   app->runner_ = std::make_unique<service::JobRunner>(*app->notices_, *app->integration_,
                                                       app->screening_.get(),
                                                       std::chrono::milliseconds(config.job_tick_ms));
@@ -78,7 +79,8 @@ Result<std::unique_ptr<App>> App::Open(const service::Config& config, const Cloc
   app->api_ = std::make_unique<Api>(Services{*app->ctx_, *app->accounts_, *app->registry_,
                                              *app->marketplace_, *app->notices_,
                                              *app->screening_, *app->integration_,
-                                             [runner] { runner->Poke(); }, photos});
+                                             [runner] { runner->Poke(); }, photos,
+                                             app->reports_.get()});
   return app;
 }
 

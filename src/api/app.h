@@ -43,6 +43,7 @@ class App {
   service::ScreeningService& screening() { return *screening_; }
   service::PhotoService& photos() { return *photos_; }
   service::IntegrationService& integration() { return *integration_; }
+  service::ReportService& reports() { return *reports_; }
   service::JobRunner& runner() { return *runner_; }
   Api& api() { return *api_; }
 
@@ -59,6 +60,7 @@ class App {
   std::unique_ptr<service::ScreeningService> screening_;
   std::unique_ptr<service::PhotoService> photos_;
   std::unique_ptr<service::IntegrationService> integration_;
+  std::unique_ptr<service::ReportService> reports_;
   std::unique_ptr<service::JobRunner> runner_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> server_;

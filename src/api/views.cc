@@ -223,4 +223,59 @@ json::object View(const service::PhotoBankSummary& b) {
   return o;
 }
 
+json::object View(const service::DashboardReport& r) {
+  auto handling = [](const service::HandlingTimes& h) {
+    json::object o{{"count", h.count}};
+    if (h.count == 0) {
+      o["p50_seconds"] = nullptr;
+      o["p90_seconds"] = nullptr;
+      o["p99_seconds"] = nullptr;
+    } else {
+      o["p50_seconds"] = h.p50_seconds;
+      o["p90_seconds"] = h.p90_seconds;
+      o["p99_seconds"] = h.p99_seconds;
+    }
+    return o;
+  };
+  json::array buckets;
+  for (const auto& b : r.removals)
+    buckets.emplace_back(json::object{{"start", b.start}, {"notices", b.notices},
+                                      {"proactive", b.proactive}});
+  json::array holders;
+  for (const auto& h : r.top_rights_holders)
+    holders.emplace_back(json::object{{"org_id", h.org_id},
+                                      {"name", h.name},
+                                      {"removals", h.removals},
+                                      {"notices", h.notices},
+                                      {"proactive", h.proactive}});
+  json::array categories;
+  for (const auto& c : r.top_categories)
+    categories.emplace_back(json::object{{"category", c.category}, {"removals", c.removals}});
+  json::array repeat;
+  for (const auto& s : r.repeat_infringers) {
+    json::object o{{"marketplace_id", s.marketplace_id},
+                   {"seller_id", s.seller_id},
+                   {"removals", s.removals},
+                   {"strikes", s.strikes}};
+    o["status"] = s.status.empty() ? json::value(nullptr) : json::value(s.status);
+    o["rights_holder_ids"] = ToJsonArray(s.rights_holder_ids);
+    repeat.emplace_back(std::move(o));
+  }
+  json::object period{{"from", FormatTime(r.from)}, {"to", FormatTime(r.to)},
+                      {"bucket", r.bucket}};
+  period["marketplace_id"] =
+      r.marketplace_id.empty() ? json::value(nullptr) : json::value(r.marketplace_id);
+  period["top"] = r.top;
+  return {{"period", std::move(period)},
+          {"removals", json::object{{"notices", r.notice_removals},
+                                    {"proactive", r.proactive_removals},
+                                    {"buckets", std::move(buckets)}}},
+          {"handling_time", json::object{{"notices", handling(r.notice_handling)},
+                                         {"screening_hits", handling(r.hit_handling)}}},
+          {"top_rights_holders", std::move(holders)},
+          {"top_categories", std::move(categories)},
+          {"repeat_infringers", std::move(repeat)},
+          {"generated_at", FormatTime(r.generated_at)}};
+}
+
 }  // namespace counterfoil::api

@@ -7,6 +7,7 @@
 #include "service/notices.h"
 #include "service/principal.h"
 #include "service/photos.h"
+#include "service/reports.h"
 #include "service/screening.h"
 #include "storage/store.h"
 
@@ -38,6 +39,9 @@ json::object View(const domain::Appeal& a, const service::Principal& viewer);
 // takedowns overturned on appeal count as dismissed).
 json::object View(const domain::ScreeningRuleStat& s);
 json::object View(const service::ScreeningStatus& s);
+// The dashboard report (GET /v1/reports/dashboard); a repeat infringer's
+// status is null for callers who do not see seller accounts.
+json::object View(const service::DashboardReport& r);
 
 template <typename T>
 json::object View(const T& v) {

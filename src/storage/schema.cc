@@ -131,7 +131,7 @@ std::vector<Value> Schema<Job>::Values(const Job& v) {
 CF_ID(ScreeningHit, v.id)
 std::vector<Value> Schema<ScreeningHit>::Values(const ScreeningHit& v) {
   return {v.marketplace_id, v.listing_id,     v.seller_id, std::string(Name(v.status)),
-          TokenList(v.rights_holder_ids), T(v.created_at)};
+          TokenList(v.rights_holder_ids), T(v.created_at), T(v.decided_at)};
 }
 CF_ID(StayDownEntry, v.id)
 std::vector<Value> Schema<StayDownEntry>::Values(const StayDownEntry& v) {

@@ -54,9 +54,10 @@ CF_SCHEMA(Strike, "strikes", "seller_id", "marketplace_id", "at", "voided")
 CF_SCHEMA(WebhookEndpoint, "webhooks", "owner_org_id", "marketplace_id")
 CF_SCHEMA(Delivery, "deliveries", "endpoint_id", "state", "next_attempt_at", "event_seq")
 CF_SCHEMA(Job, "jobs", "owner_org_id", "state", "created_at", "kind")
-// rights_holders is a TokenList of the hit's rights_holder_ids (tenancy).
+// rights_holders is a TokenList of the hit's rights_holder_ids (tenancy);
+// decided_at dates its decision for the reports.
 CF_SCHEMA(ScreeningHit, "screening_hits", "marketplace_id", "listing_id", "seller_id", "status",
-          "rights_holders", "created_at")
+          "rights_holders", "created_at", "decided_at")
 CF_SCHEMA(StayDownEntry, "stay_down", "source", "listing_id", "created_at")
 CF_SCHEMA(ScreeningRuleStat, "screening_rule_stats", "code", "rights_holder_id")
 CF_SCHEMA(PhotoBank, "photo_banks", "kind", "owner_org_id")

@@ -1915,19 +1915,19 @@ TEST_P(StoreTest, NotifierTallyAddsUpAcrossDays) {
 
 // ---------------------------------------------------------------- lifecycle
 
-TEST_P(StoreTest, SchemaVersionIsTheLatest) { EXPECT_EQ(store_->SchemaVersion(), 3); }
+TEST_P(StoreTest, SchemaVersionIsTheLatest) { EXPECT_EQ(store_->SchemaVersion(), 4); }
 
 TEST_P(StoreTest, ReopeningKeepsTheDataAndTheSchema) {
   CF_ASSERT_OK(Insert(SampleNotice("ntc_1")));
   CF_ASSERT_OK(Insert(SampleUser("usr_1", "rita@example.com")));
   Reopen();
-  EXPECT_EQ(store_->SchemaVersion(), 3);
+  EXPECT_EQ(store_->SchemaVersion(), 4);
   CF_EXPECT_OK(Get<Notice>("ntc_1"));
   // Unique constraints survive too.
   CF_EXPECT_CODE(Insert(SampleUser("usr_2", "rita@example.com")), StatusCode::kAlreadyExists);
   CF_EXPECT_CODE(Insert(SampleNotice("ntc_2")), StatusCode::kAlreadyExists);
   Reopen();
-  EXPECT_EQ(store_->SchemaVersion(), 3);
+  EXPECT_EQ(store_->SchemaVersion(), 4);
   EXPECT_EQ(*Count<Notice>(), 1);
 }
 
@@ -1997,14 +1997,15 @@ class SqliteStoreTest : public ::testing::Test {
 TEST_F(SqliteStoreTest, ReopeningDoesNotReapplyMigrations) {
   { CF_ASSERT_OK(OpenSqliteStore({.path = path_})); }
   auto first = Sql("SELECT version, applied_at FROM schema_migrations ORDER BY version");
-  ASSERT_EQ(first.size(), 3u);
+  ASSERT_EQ(first.size(), 4u);
   EXPECT_EQ(first[0][0], "1");
   EXPECT_EQ(first[1][0], "2");
   EXPECT_EQ(first[2][0], "3");
+  EXPECT_EQ(first[3][0], "4");
   for (int i = 0; i < 2; ++i) {
     auto store = OpenSqliteStore({.path = path_});
     CF_ASSERT_OK(store);
-    EXPECT_EQ((*store)->SchemaVersion(), 3);
+    EXPECT_EQ((*store)->SchemaVersion(), 4);
   }
   EXPECT_EQ(Sql("SELECT version, applied_at FROM schema_migrations ORDER BY version"), first);
 }
@@ -2035,12 +2036,12 @@ TEST_F(SqliteStoreTest, ConcurrentFirstOpensAllSucceed) {
       start.arrive_and_wait();
       auto store = OpenSqliteStore({.path = path_});
       results[i] = store.status();
-      if (store.ok() && (*store)->SchemaVersion() != 3) results[i] = Internal("wrong version");
+      if (store.ok() && (*store)->SchemaVersion() != 4) results[i] = Internal("wrong version");
     });
   }
   for (auto& t : threads) t.join();
   for (const auto& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), "3");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), "4");
 }
 
 // A database written by the release with schema version 1 (before
@@ -2059,7 +2060,7 @@ TEST_F(SqliteStoreTest, UpgradesAVersionOneDatabase) {
       json::serialize(ToJson(old)) + "', 'org_agent', 'failed', '" + Iso(old.created_at) + "')");
   auto store = OpenSqliteStore({.path = path_});
   CF_ASSERT_OK(store);
-  EXPECT_EQ((*store)->SchemaVersion(), 3);
+  EXPECT_EQ((*store)->SchemaVersion(), 4);
   CF_EXPECT_OK((*store)->Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto page, tx.jobs().List(Filter().Eq("kind", "notice_bulk"), {}));
     EXPECT_EQ(page.items.size(), 1u);
@@ -2068,6 +2069,44 @@ TEST_F(SqliteStoreTest, UpgradesAVersionOneDatabase) {
     return Status::Ok();
   }));
   CF_EXPECT_OK((*store)->Write([&](Tx& tx) { return tx.screening_hits().Insert(SampleHit("hit_1")); }));
+}
+
+// Screening hits of a version-3 database get the time of their decision as a
+// column (for the reports), filled in from their documents.
+TEST_F(SqliteStoreTest, UpgradeGivesVersionThreeHitsTheirDecisionTime) {
+  const auto& migrations = sqlite::Migrations();
+  ASSERT_GE(migrations.size(), 4u);
+  Sql("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL)");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(migrations[i].version, i + 1);
+    Sql(std::string(migrations[i].sql));
+    Sql("INSERT INTO schema_migrations VALUES (" + std::to_string(i + 1) +
+        ", 'old', '2026-01-01T00:00:00Z')");
+  }
+  ScreeningHit decided = SampleHit("hit_decided");
+  ScreeningHit open = SampleHit("hit_open");
+  open.status = HitStatus::kOpen;
+  open.decided_at.reset();
+  for (const ScreeningHit& h : {decided, open})
+    Sql("INSERT INTO screening_hits (id, doc, marketplace_id, status, created_at) VALUES ('" + h.id +
+        "', '" + json::serialize(ToJson(h)) + "', 'mkt_1', '" + std::string(Name(h.status)) +
+        "', '" + Iso(h.created_at) + "')");
+  auto store = OpenSqliteStore({.path = path_});
+  CF_ASSERT_OK(store);
+  EXPECT_EQ((*store)->SchemaVersion(), 4);
+  CF_EXPECT_OK((*store)->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto page, tx.screening_hits().List(
+                                    Filter().Ge("decided_at", Iso(At(48))).Lt("decided_at", Iso(At(49))),
+                                    {}));
+    EXPECT_EQ(page.items.size(), 1u);
+    if (!page.items.empty()) {
+      EXPECT_EQ(page.items[0].id, "hit_decided");
+    }
+    ASSIGN_OR_RETURN(int64_t undecided, tx.screening_hits().Count(Filter().IsNull("decided_at")));
+    EXPECT_EQ(undecided, 1);
+    return Status::Ok();
+  }));
 }
 
 // Appeals of a version-1 database gain the columns of appeals on screening

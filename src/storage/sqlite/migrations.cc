@@ -130,12 +130,23 @@ CREATE INDEX photo_hashes_source ON photo_hashes(source);
 CREATE INDEX photo_hashes_photo ON photo_hashes(photo_sha256);
 )SQL";
 
+// Reports (the dashboard): removals and handling times are read by the day
+// of the decision, so notices and screening hits are indexed by it; the hits'
+// column is filled in from their documents.
+static constexpr std::string_view kV4 = R"SQL(
+CREATE INDEX notices_decided ON notices(decided_at);
+ALTER TABLE screening_hits ADD COLUMN decided_at TEXT;
+UPDATE screening_hits SET decided_at = json_extract(doc, '$.decided_at');
+CREATE INDEX screening_hits_decided ON screening_hits(decided_at);
+)SQL";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "initial schema: accounts, registry, marketplace, notices, audit, events", kV1},
       {2, "proactive screening: hits, stay-down bank, rule statistics; jobs.kind; hit appeals",
        kV2},
       {3, "photo matching: photo banks and their PDQ hashes", kV3},
+      {4, "reports: notices and screening hits indexed by the day of their decision", kV4},
   };
   return m;
 }

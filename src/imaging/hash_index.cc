@@ -279,14 +279,19 @@ class MultiIndex {
   // as 0.75 ns (the AVX2 kernel's rate, README.md).
   // n counts at least the size the tables were built for, so that a table
   // that exists (a reserved or shrinking index) is used.
-  bool Plan(int radius, size_t n, std::array<int, kSegments>& t) const {
-    n = std::max(n, size_t{7} << h_);
+  static void Thresholds(int radius, std::array<int, kSegments>& t) {
     const int total = radius + 1;
     const int q = total / kSegments, rem = total % kSegments;
-    double probes = 0, candidates = 0;
     for (int s = 0; s < kSegments; ++s) {
       const int rank = s >= 8 ? s - 8 : s + 3;  // 24-bit segments first
       t[s] = q - 1 + (rank < rem ? 1 : 0);
+    }
+  }
+  bool Plan(int radius, size_t n, std::array<int, kSegments>& t) const {
+    n = std::max(n, size_t{7} << h_);
+    Thresholds(radius, t);
+    double probes = 0, candidates = 0;
+    for (int s = 0; s < kSegments; ++s) {
       if (t[s] < 0) continue;
       probes += BallSize(h_, t[s]);
       candidates += static_cast<double>(n) * BallSize(Length(s), t[s]) / std::ldexp(1.0, Length(s));
@@ -389,6 +394,191 @@ class MultiIndex {
   std::array<Table, kSegments> tables_;
 };
 
+// The packed tables: bulk-built (O(n): a radix sort per table) for the
+// entries that were in the index when they were built, with another cut of
+// the 256 bits. Entries added after that go to the chunk tables (MultiIndex)
+// until the two are merged (HashIndex::MaintainMultiIndex).
+//
+// Cut: 8 segments of 32 bits, with thresholds t_s, sum(t_s + 1) = r + 1 (at
+// r = 31 every t_s = 3), and each segment in two halves of 16 bits with
+// thresholds a_s + b_s = t_s - 1 (1 and 1): a hash within r has a segment
+// within t_s, and that segment has a half within a_s or b_s. Each half has a
+// table keyed by its 16 bits; an entry holds the other half of the segment
+// (its 16-bit tag) and the slot of its hash. A probe of half-key k (the ball
+// of radius a_s: 17 keys at r = 31) reads the bucket's tags, a contiguous run
+// (about 150 at 10 million entries, 300 bytes), and keeps the tags whose
+// segment distance is within t_s: so every candidate of the 32-bit segment
+// test is found from 34 sequential runs per segment instead of C(32, 3)
+// probes, and only about 13 per segment and variant pass it (n C(32, <=3) /
+// 2^32), each then checked in full.
+//
+// Why not the chunk tables' 11 segments: at 10 million entries a dihedral
+// query there costs about 17,000 bucket probes and 23,000 candidate checks,
+// all random cache misses (and, in this VM, TLB misses: the host backs the
+// guest's huge pages with 4 KB pages); here about 2,200 random runs of ~5
+// lines and 2,600 random lines for the candidates. The price is the scanning
+// of ~330,000 16-bit tags per query, 16 at a time with AVX2.
+//
+// Entries refer to slots (positions at build time): slot_pos_ follows an
+// entry that removal moves to another position, and marks one that was
+// removed or replaced dead. pos_slot_ is the inverse, and also numbers the
+// positions kept in the chunk tables (the delta) so that those can be listed.
+class PackedTables {
+ public:
+  static constexpr int kSegments = 8;  // of 32 bits
+  static constexpr int kTables = 16;   // table 2s: the low half of segment s; 2s + 1: the high
+  static constexpr int kKeyBits = 16;
+  static constexpr uint32_t kNone = UINT32_MAX;    // in pos_slot_: not indexed here
+  static constexpr uint32_t kDelta = 0x80000000u;  // in pos_slot_: in the chunk tables
+  static constexpr uint32_t kDead = UINT32_MAX;    // in slot_pos_
+
+  // Half `half` (0, 1) of segment s.
+  static uint16_t Half(const Hash256& h, int s, int half) {
+    return static_cast<uint16_t>(h.words()[s / 2] >> (32 * (s % 2) + 16 * half));
+  }
+  // Segment thresholds for radius r (-1: not searched), and the halves'.
+  static void Thresholds(int radius, std::array<int, kSegments>& t) {
+    const int total = radius + 1;
+    for (int s = 0; s < kSegments; ++s) t[s] = total / kSegments - 1 + (s < total % kSegments);
+  }
+  static int HalfThreshold(int t, int half) {
+    const int a = t >= 1 ? t / 2 : (t == 0 ? 0 : -1);
+    return half == 0 ? a : t - 1 - a;
+  }
+
+  // Packs positions [0, n) of `blocks` (slot = position).
+  PackedTables(const HashBlock* blocks, size_t n) : slots_(n) {
+    if (n >= kDelta) throw std::length_error("hash index: too many entries");
+    std::vector<uint64_t> sorted(n);
+    std::vector<uint16_t> halves[2] = {std::vector<uint16_t>(n), std::vector<uint16_t>(n)};
+    for (int s = 0; s < kSegments; ++s) {
+      for (size_t pos = 0; pos < n; ++pos) {
+        const uint64_t word = blocks[pos / 8].Word(s / 2, pos % 8) >> (32 * (s % 2));
+        halves[0][pos] = static_cast<uint16_t>(word);
+        halves[1][pos] = static_cast<uint16_t>(word >> 16);
+      }
+      for (int half = 0; half < 2; ++half) {
+        // A counting sort on the 16-bit key in two stable passes of a byte
+        // each (256 write streams, not 65,536): by the low byte into records
+        // (tag << 32 | slot, key in the top 16 bits), then by the high byte
+        // straight into the table.
+        const std::vector<uint16_t>& keys = halves[half];
+        const std::vector<uint16_t>& tags = halves[1 - half];
+        Table& table = tables_[2 * s + half];
+        table.dir = std::make_unique<uint32_t[]>((size_t{1} << kKeyBits) + 1);
+        uint32_t* dir = table.dir.get();
+        std::fill(dir, dir + (size_t{1} << kKeyBits) + 1, 0);
+        for (size_t pos = 0; pos < n; ++pos) ++dir[keys[pos] + 1];
+        size_t next_low[256];
+        for (uint32_t low = 0, sum = 0; low < 256; ++low) {
+          next_low[low] = sum;
+          for (uint32_t high = 0; high < 256; ++high) sum += dir[(high << 8 | low) + 1];
+        }
+        for (uint32_t key = 0; key < (1u << kKeyBits); ++key) dir[key + 1] += dir[key];
+        for (size_t pos = 0; pos < n; ++pos) {
+          sorted[next_low[keys[pos] & 0xff]++] =
+              uint64_t{keys[pos]} << 48 | uint64_t{tags[pos]} << 32 | pos;
+        }
+        table.tags = AllocateZeroed<uint16_t>(n + 16);  // 16: the scan reads whole vectors
+        table.slots = AllocateZeroed<uint32_t>(n);
+        size_t next_high[256];
+        for (uint32_t high = 0; high < 256; ++high) next_high[high] = dir[high << 8];
+        for (const uint64_t r : sorted) {
+          const size_t i = next_high[r >> 56]++;
+          table.tags[i] = static_cast<uint16_t>(r >> 32);
+          table.slots[i] = static_cast<uint32_t>(r);
+        }
+      }
+    }
+    slot_pos_.resize(n);
+    pos_slot_.resize(n);
+    for (size_t i = 0; i < n; ++i) slot_pos_[i] = pos_slot_[i] = static_cast<uint32_t>(i);
+  }
+
+  size_t slots() const { return slots_; }
+  size_t dead() const { return dead_; }
+  size_t delta_size() const { return delta_.size(); }
+  const std::vector<uint32_t>& delta() const { return delta_; }
+
+  bool Packed(uint32_t pos) const {
+    return pos < pos_slot_.size() && pos_slot_[pos] != kNone && !(pos_slot_[pos] & kDelta);
+  }
+  // The position's packed entry no longer counts (removed or replaced).
+  void Kill(uint32_t pos) {
+    slot_pos_[pos_slot_[pos]] = kDead;
+    pos_slot_[pos] = kNone;
+    ++dead_;
+  }
+  // `pos` is now held by the chunk tables.
+  void AddDelta(uint32_t pos) {
+    if (pos >= pos_slot_.size()) pos_slot_.resize(size_t{pos} + 1, kNone);
+    pos_slot_[pos] = kDelta | static_cast<uint32_t>(delta_.size());
+    delta_.push_back(pos);
+  }
+  void RemoveDelta(uint32_t pos) {
+    const uint32_t i = pos_slot_[pos] & ~kDelta;
+    const uint32_t moved = delta_.back();
+    delta_[i] = moved;
+    pos_slot_[moved] = kDelta | i;
+    delta_.pop_back();
+    pos_slot_[pos] = kNone;
+  }
+  // The entry at `from` (packed or delta) moved to `to`.
+  void Move(uint32_t from, uint32_t to) {
+    if (to >= pos_slot_.size()) pos_slot_.resize(size_t{to} + 1, kNone);
+    const uint32_t v = pos_slot_[from];
+    pos_slot_[to] = v;
+    pos_slot_[from] = kNone;
+    if (v & kDelta) {
+      delta_[v & ~kDelta] = to;
+    } else {
+      slot_pos_[v] = to;
+    }
+  }
+  uint32_t PositionOf(uint32_t slot) const { return slot_pos_[slot]; }
+  void PrefetchPosition(uint32_t slot) const { __builtin_prefetch(&slot_pos_[slot]); }
+
+  // Whether these tables beat a scan of n hashes at `radius`: a probe costs
+  // about a random access (~15 ns), a tag ~0.1 ns, a candidate two random
+  // accesses; a scanned hash-variant 0.75 ns (as MultiIndex::Plan).
+  bool Plan(int radius, size_t n) const {
+    n = std::max(n, slots_);
+    std::array<int, kSegments> t;
+    Thresholds(radius, t);
+    double probes = 0, candidates = 0;
+    for (int s = 0; s < kSegments; ++s) {
+      if (t[s] < 0) continue;
+      for (int half = 0; half < 2; ++half) {
+        const int a = HalfThreshold(t[s], half);
+        if (a >= 0) probes += BallSize(kKeyBits, a);
+      }
+      candidates += static_cast<double>(n) * BallSize(32, t[s]) / std::ldexp(1.0, 32);
+    }
+    const double tags = probes * static_cast<double>(n) / std::ldexp(1.0, kKeyBits);
+    return probes * 15.0 + tags * 0.1 + candidates * 30.0 < 0.75 * static_cast<double>(n);
+  }
+
+  size_t Bytes() const {
+    size_t total = (slot_pos_.capacity() + pos_slot_.capacity() + delta_.capacity()) * 4;
+    total += kTables * (((size_t{1} << kKeyBits) + 1) * 4 + (slots_ + 16) * 2 + slots_ * 4);
+    return total;
+  }
+
+  struct Table {
+    std::unique_ptr<uint32_t[]> dir;  // 2^16 + 1 offsets
+    std::unique_ptr<uint16_t[], FreeDeleter> tags;
+    std::unique_ptr<uint32_t[], FreeDeleter> slots;
+  };
+  std::array<Table, kTables> tables_;
+
+ private:
+  size_t slots_;
+  size_t dead_ = 0;
+  std::vector<uint32_t> slot_pos_;  // slot -> position, kDead
+  std::vector<uint32_t> pos_slot_;  // position -> slot, kDelta | index in delta_, kNone
+  std::vector<uint32_t> delta_;     // the positions in the chunk tables
+};
+
 }  // namespace internal
 
 namespace {
@@ -434,14 +624,9 @@ void ScanPortable(const void* blocks, size_t count, const Hash256* queries, int 
   ScanScalar(blocks, count, queries, nq, radius, hits);
 }
 
-// Multi-index search. Three passes over small buffers, each prefetching a
-// fixed distance ahead, so that dozens of the random cache misses that
-// dominate the cost are in flight at once: (1) the bucket probes of every
-// variant and segment, (2) the entries of each probed chunk whose filter byte
-// is close enough (candidates; overflow chunks are appended to the probe
-// list), (3) the full distance of each candidate to the variant that found
-// it. The few survivors are then sorted into storage order, deduplicated and
-// given their closest variant over all the queries, as the scan would.
+// Multi-index search: the packed tables (if built) and the chunk tables (if
+// they hold anything), each collecting the positions within the radius of the
+// variant that found them; then every survivor once, with its closest variant.
 struct Probe {
   const internal::MultiIndex::Chunk* chunk;
   uint8_t qlow, allow, variant, segment;
@@ -450,24 +635,163 @@ struct Candidate {
   uint32_t position;
   uint32_t variant;
 };
+struct PackedProbe {
+  uint32_t begin, end;
+  uint16_t qtag;
+  uint8_t table, allow, variant;
+};
+struct PackedCandidate {
+  uint32_t offset;  // then the slot, then the position
+  uint8_t table, variant;
+};
 struct MihScratch {
   std::vector<Probe> probes;
+  std::vector<PackedProbe> packed_probes;
+  std::vector<PackedCandidate> packed_candidates;
+  std::vector<uint32_t> matches;
   std::vector<Candidate> candidates;
   std::vector<uint32_t> survivors;
 };
 constexpr size_t kPrefetchAhead = 16;
+constexpr uint64_t kOnes = 0x0101010101010101ull;
 
-[[gnu::always_inline]] inline void MihSearchBody(
-    const internal::MultiIndex& mi, const std::array<int, internal::MultiIndex::kSegments>& t,
-    const void* blocks_ptr, const Hash256* queries, int nq, int radius, std::vector<RawHit>& hits) {
-  using internal::MultiIndex;
-  thread_local MihScratch scratch;  // capacity reused across searches
-  auto& probes = scratch.probes;
-  auto& candidates = scratch.candidates;
-  auto& survivors = scratch.survivors;
+// Per-byte popcounts of a word (each at most 8).
+[[gnu::always_inline]] inline uint64_t BytePopCounts(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  return (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+}
+
+[[gnu::always_inline]] inline int FullDistance(const Block* blocks, uint32_t pos,
+                                               const Hash256& query) {
+  const Block& b = blocks[pos / 8];
+  const size_t lane = pos % 8;
+  const auto& q = query.words();
+  return std::popcount(b.Word(0, lane) ^ q[0]) + std::popcount(b.Word(1, lane) ^ q[1]) +
+         std::popcount(b.Word(2, lane) ^ q[2]) + std::popcount(b.Word(3, lane) ^ q[3]);
+}
+
+// The tag scans: the indexes j < count with popcount(tags[j] ^ qtag) <= allow
+// appended (plus `base`) to `out`. tags[count .. count + 15] must be readable.
+using TagScanFn = void (*)(const uint16_t* tags, uint32_t count, uint16_t qtag, int allow,
+                           uint32_t base, std::vector<uint32_t>& out);
+
+// Four tags a word (SWAR): per-byte popcounts, summed per 16-bit lane; a
+// lane's top bit survives (0x8000 + allow) - count iff count <= allow.
+void TagScanPortable(const uint16_t* tags, uint32_t count, uint16_t qtag, int allow,
+                     uint32_t base, std::vector<uint32_t>& out) {
+  constexpr uint64_t kLanes = 0x0001000100010001ull;
+  const uint64_t q4 = kLanes * qtag;
+  const uint64_t limit = kLanes * (0x8000u + static_cast<uint32_t>(allow));
+  for (uint32_t j = 0; j < count; j += 4) {
+    uint64_t x;
+    std::memcpy(&x, tags + j, 8);
+    x = BytePopCounts(x ^ q4);
+    x = (x + (x >> 8)) & 0x00ff00ff00ff00ffull;
+    uint64_t pass = (limit - x) & 0x8000800080008000ull;
+    if (count - j < 4) pass &= (uint64_t{1} << (16 * (count - j))) - 1;
+    while (pass != 0) {
+      out.push_back(base + j + std::countr_zero(pass) / 16);
+      pass &= pass - 1;
+    }
+  }
+}
+
+// The packed tables: (1) the probes of every variant, segment and half (the
+// run of each bucket from the directory, which stays cached), (2) each run's
+// tags, prefetched a fixed distance ahead, scanned for a segment distance
+// within the threshold, (3) each candidate's slot, position and hash, each
+// pass prefetching ahead, and the full distance to the variant that found
+// it. Appends the positions within the radius.
+
+[[gnu::always_inline]] inline void PackedSearchBody(const internal::PackedTables& pt,
+                                                    TagScanFn scan, const Block* blocks,
+                                                    const Hash256* queries, int nq, int radius,
+                                                    MihScratch& scratch) {
+  using internal::PackedTables;
+  auto& probes = scratch.packed_probes;
+  auto& candidates = scratch.packed_candidates;
+  auto& matches = scratch.matches;
   probes.clear();
   candidates.clear();
-  survivors.clear();
+  std::array<int, PackedTables::kSegments> t;
+  PackedTables::Thresholds(radius, t);
+  for (int v = 0; v < nq; ++v) {
+    for (int s = 0; s < PackedTables::kSegments; ++s) {
+      for (int half = 0; half < 2; ++half) {
+        const int a = PackedTables::HalfThreshold(t[s], half);
+        if (a < 0) continue;
+        const int table = 2 * s + half;
+        const uint32_t* dir = pt.tables_[table].dir.get();
+        const uint16_t key = PackedTables::Half(queries[v], s, half);
+        const uint16_t qtag = PackedTables::Half(queries[v], s, 1 - half);
+        internal::ForEachNeighbour(key, PackedTables::kKeyBits, a, 0, 0, [&](uint32_t k, int used) {
+          const uint32_t begin = dir[k], end = dir[k + 1];
+          if (begin == end) return;
+          probes.push_back({begin, end, qtag, static_cast<uint8_t>(table),
+                            static_cast<uint8_t>(t[s] - used), static_cast<uint8_t>(v)});
+        });
+      }
+    }
+  }
+  for (size_t i = 0; i < probes.size(); ++i) {
+    if (i + kPrefetchAhead < probes.size()) {
+      const PackedProbe& ahead = probes[i + kPrefetchAhead];
+      const auto* from = reinterpret_cast<const char*>(pt.tables_[ahead.table].tags.get() + ahead.begin);
+      const auto* to = reinterpret_cast<const char*>(pt.tables_[ahead.table].tags.get() + ahead.end);
+      for (const char* line = from; line < to; line += 64) __builtin_prefetch(line);
+    }
+    const PackedProbe& p = probes[i];
+    matches.clear();
+    scan(pt.tables_[p.table].tags.get() + p.begin, p.end - p.begin, p.qtag, p.allow, p.begin,
+         matches);
+    for (const uint32_t offset : matches) candidates.push_back({offset, p.table, p.variant});
+  }
+  // Offset -> slot -> position -> hash, each step prefetched ahead.
+  const size_t nc = candidates.size();
+  for (size_t i = 0; i < nc; ++i) {
+    if (i + kPrefetchAhead < nc) {
+      const PackedCandidate& ahead = candidates[i + kPrefetchAhead];
+      __builtin_prefetch(&pt.tables_[ahead.table].slots[ahead.offset]);
+    }
+    candidates[i].offset = pt.tables_[candidates[i].table].slots[candidates[i].offset];
+  }
+  for (size_t i = 0; i < nc; ++i) {
+    if (i + kPrefetchAhead < nc) pt.PrefetchPosition(candidates[i + kPrefetchAhead].offset);
+    candidates[i].offset = pt.PositionOf(candidates[i].offset);
+  }
+  for (size_t i = 0; i < nc; ++i) {
+    if (i + kPrefetchAhead < nc) {
+      const uint32_t ahead = candidates[i + kPrefetchAhead].offset;
+      if (ahead != PackedTables::kDead) {
+        const Block& b = blocks[ahead / 8];
+        __builtin_prefetch(&b.line[(ahead % 8) / 4][0]);
+        __builtin_prefetch(&b.line[2 + (ahead % 8) / 4][0]);
+      }
+    }
+    const PackedCandidate& c = candidates[i];
+    if (c.offset == PackedTables::kDead) continue;
+    if (FullDistance(blocks, c.offset, queries[c.variant]) <= radius) {
+      scratch.survivors.push_back(c.offset);
+    }
+  }
+}
+
+// The chunk tables. Three passes over small buffers, each prefetching a
+// fixed distance ahead, so that dozens of the random cache misses that
+// dominate the cost are in flight at once: (1) the bucket probes of every
+// variant and segment, (2) the entries of each probed chunk whose filter byte
+// is close enough (candidates; overflow chunks are appended to the probe
+// list), (3) the full distance of each candidate to the variant that found
+// it. Appends the positions within the radius of the variant that found them.
+[[gnu::always_inline]] inline void ChunkSearchBody(
+    const internal::MultiIndex& mi, const std::array<int, internal::MultiIndex::kSegments>& t,
+    const Block* blocks, const Hash256* queries, int nq, int radius, MihScratch& scratch) {
+  using internal::MultiIndex;
+  auto& probes = scratch.probes;
+  auto& candidates = scratch.candidates;
+  probes.clear();
+  candidates.clear();
   const int h = mi.bucket_bits();
   for (int v = 0; v < nq; ++v) {
     for (int s = 0; s < MultiIndex::kSegments; ++s) {
@@ -489,16 +813,12 @@ constexpr size_t kPrefetchAhead = 16;
     // The filter bytes 8 at a time (SWAR): per-byte popcounts of low ^ qlow,
     // then a byte's top bit survives (0x80 + allow) - count iff
     // count <= allow (no borrows: every count is at most 8).
-    constexpr uint64_t kOnes = 0x0101010101010101ull;
     const uint64_t q8 = kOnes * p.qlow;
     const uint64_t limit = kOnes * (0x80u + p.allow);
     for (int half = 0; half * 8 < c.count; ++half) {
       uint64_t x;
       std::memcpy(&x, c.low + half * 8, 8);  // low[8..10], count and padding in the second word
-      x ^= q8;
-      x = x - ((x >> 1) & 0x5555555555555555ull);
-      x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-      x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+      x = BytePopCounts(x ^ q8);
       uint64_t hits_mask = (limit - x) & 0x8080808080808080ull;
       const int in_word = std::min(8, c.count - half * 8);
       if (in_word < 8) hits_mask &= (uint64_t{1} << (8 * in_word)) - 1;
@@ -514,7 +834,6 @@ constexpr size_t kPrefetchAhead = 16;
       probes.push_back({next, p.qlow, p.allow, p.variant, p.segment});
     }
   }
-  const auto* blocks = static_cast<const Block*>(blocks_ptr);
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (i + kPrefetchAhead < candidates.size()) {
       const uint32_t ahead = candidates[i + kPrefetchAhead].position;
@@ -528,18 +847,30 @@ constexpr size_t kPrefetchAhead = 16;
     int d = std::popcount(b.Word(0, lane) ^ q[0]) + std::popcount(b.Word(1, lane) ^ q[1]);
     if (d > radius) continue;
     d += std::popcount(b.Word(2, lane) ^ q[2]) + std::popcount(b.Word(3, lane) ^ q[3]);
-    if (d <= radius) survivors.push_back(c.position);
+    if (d <= radius) scratch.survivors.push_back(c.position);
+  }
+}
+
+// Both layers, then the survivors sorted into storage order, deduplicated and
+// given their closest variant over all the queries, as the scan would.
+[[gnu::always_inline]] inline void MihSearchBody(
+    const internal::MultiIndex& mi, const internal::PackedTables* packed, TagScanFn scan,
+    const std::array<int, internal::MultiIndex::kSegments>& t, const void* blocks_ptr,
+    const Hash256* queries, int nq, int radius, std::vector<RawHit>& hits) {
+  thread_local MihScratch scratch;  // capacity reused across searches
+  const auto* blocks = static_cast<const Block*>(blocks_ptr);
+  auto& survivors = scratch.survivors;
+  survivors.clear();
+  if (packed != nullptr) PackedSearchBody(*packed, scan, blocks, queries, nq, radius, scratch);
+  if (packed == nullptr || packed->delta_size() > 0) {
+    ChunkSearchBody(mi, t, blocks, queries, nq, radius, scratch);
   }
   std::sort(survivors.begin(), survivors.end());
   survivors.erase(std::unique(survivors.begin(), survivors.end()), survivors.end());
   for (const uint32_t pos : survivors) {
-    const Block& b = blocks[pos / 8];
-    const size_t lane = pos % 8;
     int best = Hash256::kBits + 1, best_q = 0;
     for (int v = 0; v < nq; ++v) {
-      const auto& q = queries[v].words();
-      const int d = std::popcount(b.Word(0, lane) ^ q[0]) + std::popcount(b.Word(1, lane) ^ q[1]) +
-                    std::popcount(b.Word(2, lane) ^ q[2]) + std::popcount(b.Word(3, lane) ^ q[3]);
+      const int d = FullDistance(blocks, pos, queries[v]);
       if (d < best) {
         best = d;
         best_q = v;
@@ -549,23 +880,66 @@ constexpr size_t kPrefetchAhead = 16;
   }
 }
 
-using MihFn = void (*)(const internal::MultiIndex&, const std::array<int, 11>&, const void*,
-                       const Hash256*, int, int, std::vector<RawHit>&);
+using MihFn = void (*)(const internal::MultiIndex&, const internal::PackedTables*,
+                       const std::array<int, 11>&, const void*, const Hash256*, int, int,
+                       std::vector<RawHit>&);
 
-void MihSearchPortable(const internal::MultiIndex& mi, const std::array<int, 11>& t,
-                       const void* blocks, const Hash256* queries, int nq, int radius,
-                       std::vector<RawHit>& hits) {
-  MihSearchBody(mi, t, blocks, queries, nq, radius, hits);
+void MihSearchPortable(const internal::MultiIndex& mi, const internal::PackedTables* packed,
+                       const std::array<int, 11>& t, const void* blocks, const Hash256* queries,
+                       int nq, int radius, std::vector<RawHit>& hits) {
+  MihSearchBody(mi, packed, TagScanPortable, t, blocks, queries, nq, radius, hits);
 }
 
 #if defined(__x86_64__)
 #define CF_X86 1
 
+[[gnu::target("popcnt")]] void TagScanPopcnt(const uint16_t* tags, uint32_t count, uint16_t qtag,
+                                             int allow, uint32_t base, std::vector<uint32_t>& out) {
+  TagScanPortable(tags, count, qtag, allow, base, out);
+}
+
 [[gnu::target("popcnt")]] void MihSearchPopcnt(const internal::MultiIndex& mi,
+                                               const internal::PackedTables* packed,
                                                const std::array<int, 11>& t, const void* blocks,
                                                const Hash256* queries, int nq, int radius,
                                                std::vector<RawHit>& hits) {
-  MihSearchBody(mi, t, blocks, queries, nq, radius, hits);
+  MihSearchBody(mi, packed, TagScanPopcnt, t, blocks, queries, nq, radius, hits);
+}
+
+// Sixteen tags a vector: per-byte popcounts by nibble table, summed per
+// 16-bit lane (VPMADDUBSW with ones), compared with the allowance.
+[[gnu::target("avx2")]] void TagScanAvx2(const uint16_t* tags, uint32_t count, uint16_t qtag,
+                                         int allow, uint32_t base, std::vector<uint32_t>& out) {
+  const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
+                                         1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  const __m256i ones = _mm256_set1_epi8(1);
+  const __m256i q = _mm256_set1_epi16(static_cast<int16_t>(qtag));
+  const __m256i limit = _mm256_set1_epi16(static_cast<int16_t>(allow));
+  for (uint32_t j = 0; j < count; j += 16) {
+    const __m256i x =
+        _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(tags + j)), q);
+    const __m256i bytes =
+        _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(x, low)),
+                        _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));
+    const __m256i counts = _mm256_maddubs_epi16(bytes, ones);
+    uint32_t pass = ~static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpgt_epi16(counts, limit)));  // two bits a tag
+    if (count - j < 16) pass &= (1u << (2 * (count - j))) - 1;
+    while (pass != 0) {
+      out.push_back(base + j + std::countr_zero(pass) / 2);
+      pass &= pass - 1;
+      pass &= pass - 1;
+    }
+  }
+}
+
+[[gnu::target("popcnt")]] void MihSearchAvx2(const internal::MultiIndex& mi,
+                                             const internal::PackedTables* packed,
+                                             const std::array<int, 11>& t, const void* blocks,
+                                             const Hash256* queries, int nq, int radius,
+                                             std::vector<RawHit>& hits) {
+  MihSearchBody(mi, packed, TagScanAvx2, t, blocks, queries, nq, radius, hits);
 }
 
 [[gnu::target("popcnt")]] void ScanPopcnt(const void* blocks, size_t count, const Hash256* queries,
@@ -721,6 +1095,7 @@ ScanFn KernelFunction(ScanKernel kernel) {
 
 MihFn MihFunction(ScanKernel kernel) {
 #if defined(CF_X86)
+  if (kernel == ScanKernel::kAvx2 || kernel == ScanKernel::kAvx512) return MihSearchAvx2;
   if (kernel != ScanKernel::kPortable) return MihSearchPopcnt;
 #endif
   (void)kernel;
@@ -777,6 +1152,7 @@ HashIndex::HashIndex(ScanKernel kernel) : HashIndex(Options{.kernel = kernel}) {
 HashIndex::HashIndex(const Options& options)
     : kernel_(ScanKernelSupported(options.kernel) ? options.kernel : BestScanKernel()),
       min_multi_index_size_(options.min_multi_index_size),
+      min_packed_size_(options.min_packed_size),
       positions_(std::make_unique<IdMap>()) {}
 HashIndex::~HashIndex() = default;
 HashIndex::HashIndex(HashIndex&&) noexcept = default;
@@ -808,26 +1184,64 @@ void HashIndex::MaintainMultiIndex() {
   using internal::MultiIndex;
   const size_t n = ids_.size();
   const size_t planned = std::max(n, reserved_);
-  int bits = 0;  // 0: no tables
-  if (multi_ == nullptr) {
-    if (planned >= min_multi_index_size_) bits = MultiIndex::BucketBitsFor(planned);
-  } else if (planned < min_multi_index_size_ / 2) {
-    bits = 0;  // small again (hysteresis: half the threshold)
-  } else {
-    const int h = multi_->bucket_bits();
-    bits = h;
-    // Rebuild when buckets average more than 14 or fewer than 3 entries.
-    if (n > (size_t{14} << h) || planned < (size_t{3} << h))
-      bits = MultiIndex::BucketBitsFor(planned);
-    if (bits == h) return;
-  }
-  if (bits == 0) {
-    multi_.reset();
+  if (multi_ == nullptr ? planned < min_multi_index_size_ : planned < min_multi_index_size_ / 2) {
+    multi_.reset();  // none yet, or small again (hysteresis: half the threshold)
+    packed_.reset();
     return;
   }
+  if (packed_ != nullptr) {
+    // Merge when a quarter of the packed entries have gone stale or been
+    // outgrown by the chunk tables: O(n) every n/4 updates.
+    const size_t stale = packed_->delta_size() + packed_->dead();
+    if (stale > packed_->slots() / 4) {
+      RebuildTables();
+      return;
+    }
+    // Else the chunk tables follow the size of the delta.
+    const size_t delta = packed_->delta_size();
+    const int h = multi_->bucket_bits();
+    if (delta > (size_t{14} << h) ||
+        (h > MultiIndex::kMinBucketBits && delta < (size_t{3} << h))) {
+      const int bits = MultiIndex::BucketBitsFor(delta);
+      if (bits != h) {
+        multi_.reset();
+        multi_ = std::make_unique<MultiIndex>(bits);
+        for (const uint32_t pos : packed_->delta()) multi_->Insert(pos, At(pos));
+      }
+    }
+    return;
+  }
+  if (multi_ == nullptr || n >= min_packed_size_) {
+    RebuildTables();
+    return;
+  }
+  // Chunk tables alone: rebuilt when buckets average more than 14 or fewer
+  // than 3 entries.
+  const int h = multi_->bucket_bits();
+  if (n > (size_t{14} << h) || planned < (size_t{3} << h)) {
+    if (MultiIndex::BucketBitsFor(planned) != h) RebuildTables();
+  }
+}
+
+void HashIndex::RebuildTables() {
+  using internal::MultiIndex;
+  const size_t n = ids_.size();
   multi_.reset();  // free the old tables before the new ones take memory
-  multi_ = std::make_unique<MultiIndex>(bits);
+  packed_.reset();
+  if (n >= min_packed_size_) {
+    packed_ = std::make_unique<internal::PackedTables>(blocks_.get(), n);
+    multi_ = std::make_unique<MultiIndex>(MultiIndex::kMinBucketBits);  // the delta: empty
+    return;
+  }
+  multi_ = std::make_unique<MultiIndex>(MultiIndex::BucketBitsFor(std::max(n, reserved_)));
   for (size_t pos = 0; pos < n; ++pos) multi_->Insert(static_cast<uint32_t>(pos), At(pos));
+}
+
+void HashIndex::Compact() {
+  if (multi_ != nullptr && ids_.size() >= min_packed_size_ &&
+      (packed_ == nullptr || packed_->delta_size() + packed_->dead() > 0)) {
+    RebuildTables();
+  }
 }
 
 Hash256 HashIndex::At(size_t position) const {
@@ -843,12 +1257,18 @@ void HashIndex::Put(size_t position, const Hash256& hash) {
 }
 
 void HashIndex::Add(Id id, const Hash256& hash) {
-  if (const uint32_t* pos = positions_->Find(id)) {
-    if (multi_ != nullptr) {
-      multi_->Erase(*pos, At(*pos));
-      multi_->Insert(*pos, hash);
+  if (const uint32_t* found = positions_->Find(id)) {
+    const uint32_t pos = *found;
+    if (packed_ != nullptr && packed_->Packed(pos)) {  // the packed entry goes stale
+      packed_->Kill(pos);
+      multi_->Insert(pos, hash);
+      packed_->AddDelta(pos);
+    } else if (multi_ != nullptr) {
+      multi_->Erase(pos, At(pos));
+      multi_->Insert(pos, hash);
     }
-    Put(*pos, hash);
+    Put(pos, hash);
+    MaintainMultiIndex();
     return;
   }
   const size_t position = ids_.size();
@@ -857,6 +1277,7 @@ void HashIndex::Add(Id id, const Hash256& hash) {
   ids_.push_back(id);
   positions_->Insert(id, static_cast<uint32_t>(position));
   if (multi_ != nullptr) multi_->Insert(static_cast<uint32_t>(position), hash);
+  if (packed_ != nullptr) packed_->AddDelta(static_cast<uint32_t>(position));
   MaintainMultiIndex();
 }
 
@@ -866,11 +1287,18 @@ bool HashIndex::Remove(Id id) {
   const size_t position = *found;
   const size_t last = ids_.size() - 1;
   positions_->Erase(id);
-  if (multi_ != nullptr) {
-    multi_->Erase(static_cast<uint32_t>(position), At(position));
-    if (position != last) {
-      multi_->Relocate(static_cast<uint32_t>(last), static_cast<uint32_t>(position), At(last));
+  const auto pos32 = static_cast<uint32_t>(position), last32 = static_cast<uint32_t>(last);
+  if (packed_ != nullptr && packed_->Packed(pos32)) {
+    packed_->Kill(pos32);
+  } else if (multi_ != nullptr) {
+    multi_->Erase(pos32, At(position));
+    if (packed_ != nullptr) packed_->RemoveDelta(pos32);
+  }
+  if (position != last) {
+    if (packed_ == nullptr || !packed_->Packed(last32)) {
+      if (multi_ != nullptr) multi_->Relocate(last32, pos32, At(last));
     }
+    if (packed_ != nullptr) packed_->Move(last32, pos32);
   }
   if (position != last) {  // the last entry fills the hole
     const Block& from = blocks_[last / 8];
@@ -894,12 +1322,19 @@ std::optional<Hash256> HashIndex::Find(Id id) const {
 
 size_t HashIndex::MemoryBytes() const {
   return block_capacity_ * sizeof(Block) + ids_.capacity() * sizeof(Id) + positions_->Bytes() +
-         (multi_ != nullptr ? multi_->Bytes() : 0);
+         (multi_ != nullptr ? multi_->Bytes() : 0) + (packed_ != nullptr ? packed_->Bytes() : 0);
 }
 
 bool HashIndex::UsesMultiIndex(int radius) const {
   std::array<int, internal::MultiIndex::kSegments> t;
-  return multi_ != nullptr && radius >= 0 && multi_->Plan(radius, ids_.size(), t);
+  return radius >= 0 && Plan(radius, t);
+}
+
+bool HashIndex::Plan(int radius, std::array<int, 11>& thresholds) const {
+  if (multi_ == nullptr) return false;
+  if (packed_ == nullptr) return multi_->Plan(radius, ids_.size(), thresholds);
+  internal::MultiIndex::Thresholds(radius, thresholds);  // for the delta
+  return packed_->Plan(radius, ids_.size());
 }
 
 std::vector<HashIndex::Match> HashIndex::Scan(const Hash256* queries, int count, int radius) const {
@@ -908,8 +1343,9 @@ std::vector<HashIndex::Match> HashIndex::Scan(const Hash256* queries, int count,
   radius = std::min(radius, Hash256::kBits);
   std::vector<RawHit> hits;
   std::array<int, internal::MultiIndex::kSegments> thresholds;
-  if (multi_ != nullptr && multi_->Plan(radius, ids_.size(), thresholds)) {
-    MihFunction(kernel_)(*multi_, thresholds, blocks_.get(), queries, count, radius, hits);
+  if (Plan(radius, thresholds)) {
+    MihFunction(kernel_)(*multi_, packed_.get(), thresholds, blocks_.get(), queries, count, radius,
+                         hits);
   } else {
     KernelFunction(kernel_)(blocks_.get(), ids_.size(), queries, count, radius, hits);
   }

@@ -23,10 +23,20 @@
 //   hash that passes one such segment test is a candidate, and every candidate
 //   is checked with its full distance, so recall stays exactly 100%. On random
 //   hashes a dihedral query at r = 31 verifies about 0.0003 n candidates per
-//   variant from about 2,100 table probes (README.md, "The index": well under
-//   1 ms at 10 million hashes). The per-segment cost grows as C(h, t): a query
-//   whose radius makes that estimate dearer than a scan (beyond r ~ 65 at 10
-//   million) is answered by brute force, exactly as well.
+//   variant from about 2,100 table probes. The per-segment cost grows as
+//   C(h, t): a query whose radius makes that estimate dearer than a scan
+//   (beyond r ~ 65 at 10 million) is answered by brute force, exactly as well.
+// - From Options::min_packed_size entries (default 131,072) the tables are
+//   bulk-built into packed tables with another cut: 8 segments of 32 bits
+//   (each within 3 bits at r = 31), each found through one of its 16-bit
+//   halves within 1 bit; a bucket is a contiguous run of the other halves
+//   (16-bit tags, scanned 16 at a time), so a dihedral query reads ~2,200
+//   runs and checks ~1,300 candidates instead of ~40,000 random cache lines
+//   (0.35-0.4 ms at 10 million on one core of this VM; README.md). Entries
+//   added later go to the updatable tables above (the delta), and are merged
+//   in, O(n), when the delta and the removed or replaced entries pass a
+//   quarter of the packed ones; Compact() merges at once (after a bank is
+//   loaded).
 //
 // The scan kernel is chosen once from the CPU: AVX-512 with VPOPCNTDQ (8
 // hashes per instruction), AVX2 (4 hashes, popcount by nibble lookup, with an
@@ -37,11 +47,13 @@
 // Storage: the hashes in blocks of 8, word-major (the k-th 64-bit word of 8
 // hashes side by side), so one aligned load feeds 8 (AVX-512) or 4 (AVX2)
 // comparisons; removal moves the last entry into the hole, so positions stay
-// dense. About 67 bytes per hash with the id map; the multi-index tables add
-// about 110 more (MemoryBytes(); README.md has the measured figures). Add and
-// Remove stay O(1) with the tables (11 bucket updates each); the tables are
-// rebuilt, O(n), when the size doubles or falls to a quarter of what they were
-// built for (amortised O(1), but one Add then takes about a second at 10 million).
+// dense. About 67 bytes per hash with the id map; the packed tables add about
+// 104 more (16 x 6 bytes, and 8 for the slot maps), the updatable tables
+// about 110 per entry they hold (MemoryBytes(); README.md has the measured
+// figures). Add and Remove stay O(1) amortised: 11 bucket updates in the
+// updatable tables, or a mark on a packed entry; the packed tables are rebuilt,
+// O(n), after n/4 updates, and the updatable ones when their size doubles or
+// falls to a quarter (one Add then takes a second or two at 10 million).
 //
 // Thread safety: const methods may run concurrently; Add, Remove and Reserve
 // need exclusive access (the owner holds a lock, GUARDED_BY it).
@@ -60,8 +72,9 @@
 
 namespace counterfoil::imaging {
 namespace internal {
-struct HashBlock;  // 8 hashes, word-major (hash_index.cc)
-class MultiIndex;  // the segment tables (hash_index.cc)
+struct HashBlock;     // 8 hashes, word-major (hash_index.cc)
+class MultiIndex;    // the segment tables, updated in place (hash_index.cc)
+class PackedTables;  // the segment tables, bulk-built (hash_index.cc)
 }  // namespace internal
 
 enum class ScanKernel { kPortable, kPopcnt, kAvx2, kAvx512 };
@@ -93,6 +106,11 @@ class HashIndex {
     // where a scan costs at most ~0.1 ms); SIZE_MAX turns it off (tests and
     // benchmarks of the scan), 0 uses it at every size (tests).
     size_t min_multi_index_size = 16'384;
+    // From this many entries on, the tables are bulk-built into the packed
+    // layout, and entries added since then are kept in chunk tables until a
+    // quarter of the packed entries are stale or outgrown (then all are
+    // packed again). Tests set it low to exercise the merges.
+    size_t min_packed_size = 131'072;
   };
 
   HashIndex();
@@ -114,6 +132,10 @@ class HashIndex {
   size_t size() const { return ids_.size(); }
   // Makes room for n entries (and sizes the multi-index tables for n).
   void Reserve(size_t n);
+  // Packs every entry into the bulk-built tables now (O(n)), so that searches
+  // need not visit the entries added since the last merge: call it after
+  // loading a bank. Without it the merges happen by themselves (above).
+  void Compact();
   // Bytes held: hashes, ids, the id map and the multi-index tables.
   size_t MemoryBytes() const;
   ScanKernel kernel() const { return kernel_; }
@@ -135,17 +157,23 @@ class HashIndex {
   void Put(size_t position, const Hash256& hash);
   void Grow(size_t n);  // storage for n entries
   Hash256 At(size_t position) const;
-  // Builds, rebuilds or drops the multi-index tables for the current size.
+  // Builds, rebuilds, merges or drops the multi-index tables for the current size.
   void MaintainMultiIndex();
+  void RebuildTables();
+  // The segment thresholds, and whether the tables beat a scan at `radius`.
+  bool Plan(int radius, std::array<int, 11>& thresholds) const;
 
   ScanKernel kernel_;
   size_t min_multi_index_size_;
+  size_t min_packed_size_;
   size_t reserved_ = 0;  // the largest Reserve(n)
   std::unique_ptr<internal::HashBlock[]> blocks_;
   size_t block_capacity_ = 0;
   std::vector<Id> ids_;  // by position
   std::unique_ptr<IdMap> positions_;
   std::unique_ptr<internal::MultiIndex> multi_;  // null while brute force serves
+  // Null below Options::min_packed_size; else multi_ holds only the delta.
+  std::unique_ptr<internal::PackedTables> packed_;
 };
 
 }  // namespace counterfoil::imaging

@@ -4,7 +4,8 @@
 // radius, and with the flipped bits spread over the segments so that only one
 // segment passes its threshold), every radius 0..64, single and dihedral
 // queries, and after random adds, replacements and removals that make the
-// tables grow, shrink and disappear.
+// tables grow, shrink and disappear; the same for the packed tables and
+// their delta, through merges.
 #include "imaging/hash_index.h"
 
 #include <gtest/gtest.h>
@@ -330,13 +331,13 @@ TEST(HashIndexMultiIndex, LargeRadiiFallBackToTheScanAndStayExact) {
 // Adds, replacements and removals, through table growth (the bucket bits go
 // up twice), shrinking, and the tables being dropped below half the
 // threshold and built again; checked against a naive scan at every step.
-TEST(HashIndexMultiIndex, StaysExactWhileGrowingShrinkingAndDroppingTables) {
+void GrowShrinkAndCheck(const HashIndex::Options& options) {
   std::mt19937_64 rng(14);
   std::vector<Hash256> queries;
   for (int i = 0; i < 8; ++i) queries.push_back(RandomHash(rng));
   std::array<Hash256, 8> variants;
   std::copy(queries.begin(), queries.end(), variants.begin());
-  HashIndex index(MultiIndexFrom(2000));
+  HashIndex index(options);
   std::map<uint64_t, Hash256> model;
   auto check = [&](const char* phase) {
     SCOPED_TRACE(phase);
@@ -393,6 +394,144 @@ TEST(HashIndexMultiIndex, StaysExactWhileGrowingShrinkingAndDroppingTables) {
   EXPECT_FALSE(index.Remove(0));
   index.Add(5, queries[0]);
   EXPECT_EQ(index.Search(queries[0], 0), (std::vector<Match>{{5, 0, Dihedral::kOriginal}}));
+}
+
+TEST(HashIndexMultiIndex, StaysExactWhileGrowingShrinkingAndDroppingTables) {
+  GrowShrinkAndCheck(MultiIndexFrom(2000));
+}
+
+// ---- Packed tables (bulk-built, with the chunk tables as the delta) ----
+
+HashIndex::Options PackedFrom(size_t min_packed, ScanKernel kernel = BestScanKernel()) {
+  HashIndex::Options options = MultiIndexFrom(0, kernel);
+  options.min_packed_size = min_packed;
+  return options;
+}
+
+// Packed from 3,000 entries on: the growth to 40,000 merges the delta into
+// the packed tables about ten times, replacements and removals leave dead
+// packed entries and move packed and delta entries, and the shrink repacks,
+// falls back to the chunk tables alone and drops the tables.
+TEST(HashIndexPacked, StaysExactWhileGrowingMergingShrinkingAndDroppingTables) {
+  HashIndex::Options options = PackedFrom(3000);
+  options.min_multi_index_size = 2000;
+  GrowShrinkAndCheck(options);
+}
+
+// `scan` has had the same adds, replacements and removals as `index` (so the
+// same storage order).
+void ExpectSameAsNaiveAndScan(const HashIndex& index, const HashIndex& scan, const Bank& bank,
+                              int max_radius) {
+  ASSERT_EQ(index.size(), bank.hashes.size());
+  std::array<Hash256, 8> variants;
+  std::copy(bank.queries.begin(), bank.queries.begin() + 8, variants.begin());
+  for (int radius = 0; radius <= max_radius; ++radius) {
+    SCOPED_TRACE("radius " + std::to_string(radius));
+    for (const Hash256& q : bank.queries) {
+      const auto got = index.Search(q, radius);
+      ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, &q, 1, radius));
+      ASSERT_EQ(got, scan.Search(q, radius));  // the same order, too
+    }
+    const auto got = index.SearchDihedral(variants, radius);
+    ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, variants.data(), 8, radius));
+    ASSERT_EQ(got, scan.SearchDihedral(variants, radius));
+  }
+}
+
+TEST(HashIndexPacked, FindsExactlyWhatANaiveScanFindsAtEveryRadius) {
+  std::mt19937_64 rng(21);
+  for (ScanKernel kernel : SupportedKernels()) {
+    SCOPED_TRACE(ScanKernelName(kernel));
+    Bank bank = MakeAdversarialBank(6000, 8, rng);
+    HashIndex index(PackedFrom(1000, kernel));
+    HashIndex scan(ScanOnly());
+    for (const auto& [id, h] : bank.hashes) {
+      index.Add(id, h);
+      scan.Add(id, h);
+    }
+    index.Compact();  // everything packed
+    ASSERT_TRUE(index.UsesMultiIndex(kPdqMatchRadius));
+    ExpectSameAsNaiveAndScan(index, scan, bank, 64);
+    // Then a delta: new entries, replacements (packed entries go stale) and
+    // removals (packed and delta entries move).
+    uint64_t id = 1'000'000;
+    for (int i = 0; i < 400; ++i) {
+      const Hash256 h = Flip(bank.queries[i % 8], static_cast<int>(rng() % 40), rng);
+      bank.hashes[id] = h;
+      index.Add(id, h);
+      scan.Add(id++, h);
+    }
+    for (int i = 0; i < 300; ++i) {
+      auto it = bank.hashes.lower_bound(rng() % id);
+      if (it == bank.hashes.end()) continue;
+      if (i % 2 == 0) {
+        it->second = FlipSpread(bank.queries[i % 8], static_cast<int>(rng() % 40), rng);
+        index.Add(it->first, it->second);
+        scan.Add(it->first, it->second);
+      } else {
+        ASSERT_TRUE(index.Remove(it->first));
+        ASSERT_TRUE(scan.Remove(it->first));
+        bank.hashes.erase(it);
+      }
+    }
+    ExpectSameAsNaiveAndScan(index, scan, bank, 40);
+  }
+}
+
+// Thousands of identical hashes and close copies share every bucket of
+// every table (long runs of equal tags), through merges and removals.
+TEST(HashIndexPacked, ManyDuplicatesInOneBucket) {
+  std::mt19937_64 rng(22);
+  Bank bank = MakeBank(3000, 8, rng);
+  uint64_t id = 1'000'000;
+  for (int i = 0; i < 4000; ++i) bank.hashes[id++] = bank.queries[0];
+  for (int i = 0; i < 2000; ++i) {
+    bank.hashes[id++] = Flip(bank.queries[1], static_cast<int>(rng() % 4), rng);
+  }
+  HashIndex index(PackedFrom(2000));
+  HashIndex scan(ScanOnly());
+  for (const auto& [key, h] : bank.hashes) {
+    index.Add(key, h);
+    scan.Add(key, h);
+  }
+  ExpectSameAsNaiveAndScan(index, scan, bank, 34);
+  index.Compact();
+  ExpectSameAsNaiveAndScan(index, scan, bank, 34);
+  std::array<Hash256, 8> variants;
+  std::copy(bank.queries.begin(), bank.queries.end(), variants.begin());
+  EXPECT_GE(index.SearchDihedral(variants, 0).size(), 4000u);
+  // Remove most of the duplicates (merges on the way), replace the rest.
+  for (uint64_t k = 1'000'000; k < 1'003'500; ++k) {
+    ASSERT_TRUE(index.Remove(k));
+    ASSERT_TRUE(scan.Remove(k));
+    bank.hashes.erase(k);
+  }
+  for (uint64_t k = 1'003'500; k < 1'004'000; ++k) {
+    bank.hashes[k] = RandomHash(rng);
+    index.Add(k, bank.hashes[k]);
+    scan.Add(k, bank.hashes[k]);
+  }
+  ExpectSameAsNaiveAndScan(index, scan, bank, 34);
+}
+
+TEST(HashIndexPacked, CompactKeepsTheResultsAndTheMemoryBounded) {
+  std::mt19937_64 rng(23);
+  Bank bank = MakeBank(20000, 8, rng);
+  HashIndex index(PackedFrom(5000));
+  for (const auto& [id, h] : bank.hashes) index.Add(id, h);
+  std::array<Hash256, 8> variants;
+  std::copy(bank.queries.begin(), bank.queries.end(), variants.begin());
+  const auto before = index.SearchDihedral(variants, 31);
+  index.Compact();
+  const size_t bytes = index.MemoryBytes();
+  EXPECT_EQ(index.SearchDihedral(variants, 31), before);
+  index.Compact();  // nothing to do
+  EXPECT_EQ(index.MemoryBytes(), bytes);
+  EXPECT_EQ(index.SearchDihedral(variants, 31), before);
+  EXPECT_EQ(Sorted(before), NaiveScan(bank.hashes, variants.data(), 8, 31));
+  // Large radii still go to the scan.
+  EXPECT_TRUE(index.UsesMultiIndex(31));
+  EXPECT_FALSE(index.UsesMultiIndex(128));
 }
 
 TEST(HashIndexMultiIndex, ReserveBuildsTheTablesForThePlannedSize) {

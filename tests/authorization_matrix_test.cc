@@ -173,6 +173,14 @@ class AuthorizationMatrix : public IntegrationTest {
     }
     return l->screening->hit_id;
   }
+  std::string AuthorisationOfAcme() {
+    auto a = app_->accounts().CreateAuthorisation(
+        Principal::System(), json::object{{"agent_org_id", "agentco"},
+                                          {"principal_org_id", "acme"},
+                                          {"document_sha256", acme_cert_}});
+    EXPECT_TRUE(a.ok()) << a.status().ToString();
+    return a.ok() ? a->id : "missing";
+  }
   std::string Webhook() {
     auto w = app_->integration().CreateWebhook(
         PrincipalOf(keys_.shopeu), json::object{{"url", "http://127.0.0.1:9/hook"}});
@@ -258,6 +266,11 @@ std::map<std::string, Expectation> AuthorizationMatrix::Table() {
                                                              {"principal_org_id", "acme"},
                                                              {"document_sha256", acme_cert_}})}},
       {"GET /v1/authorisations", {"UOOOOOOO", fixed("/v1/authorisations")}},
+      // A fresh authorisation of agentco by acme each time; the agent sees it
+      // but may not end it.
+      {"DELETE /v1/authorisations/{id}",
+       {"UODDODDD",
+        [this](Role) { return Request{"/v1/authorisations/" + AuthorisationOfAcme()}; }}},
 
       {"POST /v1/blobs",
        {"UOOOOOOO", [](Role r) {
@@ -642,6 +655,36 @@ TEST_F(Tenancy, AgentSeesOnlyWhatItsAgencyFiled) {
   // Nor without naming its principal.
   EXPECT_EQ(Call("POST", "/v1/notices", keys_.agent, NoticeBody("t-s1-3", acme_right_)).status,
             422);
+}
+
+TEST_F(Tenancy, RevokedAgentCanNoLongerFileForItsPrincipal) {
+  json::object body = NoticeBody("t-s1-2", acme_right_);
+  body["on_behalf_of"] = "acme";
+  std::string before = FileNotice(keys_.agent, body);
+  ASSERT_FALSE(before.empty());
+  Reply list = Get(keys_.acme, "/v1/authorisations");
+  ASSERT_EQ(list.status, 200) << list;
+  std::string id;
+  for (const auto& a : list.Items())
+    if (a.at("agent_org_id") == "agentco" && a.at("principal_org_id") == "acme")
+      id = std::string(a.at("id").as_string());
+  ASSERT_FALSE(id.empty()) << list;
+  // The agent sees its authorisation but cannot end it; another rights holder cannot see it.
+  EXPECT_EQ(Call("DELETE", "/v1/authorisations/" + id, keys_.agent).status, 403);
+  EXPECT_EQ(Call("DELETE", "/v1/authorisations/" + id, keys_.rival).status, 404);
+  EXPECT_EQ(Call("DELETE", "/v1/authorisations/" + id, keys_.acme).status, 204);
+  EXPECT_EQ(Call("DELETE", "/v1/authorisations/" + id, keys_.acme).status, 204);  // idempotent
+  bool revoked = false;
+  Reply after_list = Get(keys_.acme, "/v1/authorisations");
+  for (const auto& a : after_list.Items())
+    if (a.at("id") == json::value(id)) revoked = a.at("revoked").as_bool();
+  EXPECT_TRUE(revoked);
+  // At once: the agent's cached key no longer lists acme as its principal.
+  json::object after = NoticeBody("t-s1-3", acme_right_);
+  after["on_behalf_of"] = "acme";
+  EXPECT_EQ(Call("POST", "/v1/notices", keys_.agent, after).status, 403);
+  // What it filed before stays filed, and the principal still sees it.
+  EXPECT_EQ(Get(keys_.acme, "/v1/notices/" + before).status, 200);
 }
 
 TEST_F(Tenancy, MarketplaceKeyStaysOnItsOwnMarketplace) {

@@ -443,6 +443,42 @@ TEST_F(BadInput, PhotosAndPhotoBanksAreValidated) {
                     422, "/reference_images/0", "not a photo");
 }
 
+TEST_F(BadInput, CategoryBansAreValidatedLikeTheCatalogue) {
+  SeedScreening();  // the platform organisation that keeps the bans
+  auto with_bans = [](json::array bans) {
+    return json::object{{"suspicious_terms", json::array{"replica"}},
+                        {"category_bans", std::move(bans)}};
+  };
+  json::object airbags{{"id", "airbags"},
+                       {"categories", json::array{"auto-parts/airbags"}},
+                       {"terms", json::array{"airbag module"}},
+                       {"reason", "unsafe_and_prohibited_products"}};
+  ExpectRefusedJson("duplicate id", "PUT", "/v1/organisations/platform/protection", keys_.admin,
+                    with_bans({airbags, airbags}), 422, "/category_bans/1/id", "already the id");
+  ExpectRefusedJson("neither categories nor terms", "PUT",
+                    "/v1/organisations/platform/protection", keys_.admin,
+                    with_bans({json::object{{"id", "empty"}, {"reason", "x"}}}), 422,
+                    "/category_bans/0/categories", "categories, terms or both");
+  ExpectRefusedJson("blank term", "PUT", "/v1/organisations/platform/protection", keys_.admin,
+                    with_bans({json::object{{"id", "fireworks"},
+                                            {"terms", json::array{"firework", "  "}}}}),
+                    422, "/category_bans/0/terms/1", "must not be empty");
+  ExpectRefusedJson("overlong category", "PUT", "/v1/organisations/platform/protection",
+                    keys_.admin,
+                    with_bans({airbags, json::object{{"id", "long"},
+                                                     {"categories",
+                                                      json::array{std::string(201, 'c')}}}}),
+                    422, "/category_bans/1/categories/0", "at most 200 bytes");
+  ExpectRefusedJson("blank id", "PUT", "/v1/organisations/platform/protection", keys_.admin,
+                    with_bans({json::object{{"id", " "}, {"terms", json::array{"x"}}}}), 422,
+                    "/category_bans/0/id");
+  // The same bans, valid, are stored.
+  Reply ok = Call("PUT", "/v1/organisations/platform/protection", keys_.admin,
+                  with_bans({airbags}));
+  EXPECT_EQ(ok.status, 200) << ok;
+  EXPECT_EQ(ok.At("/category_bans/0/id"), "airbags") << ok;
+}
+
 TEST_F(BadInput, HeadersAndRoutingProblems) {
   std::string notice = json::serialize(NoticeBody("t-s1-1", acme_right_));
   ExpectRefused("overlong Idempotency-Key", "POST", "/v1/notices", keys_.acme, notice,

@@ -405,6 +405,10 @@ void Api::Register() {
     ASSIGN_OR_RETURN(auto out, s_.accounts.ListAuthorisations(p));
     return Response::Json(200, ListJson(out));
   });
+  Add("DELETE", "/v1/authorisations/{id}", [this](Request& req, const Principal& p) -> Result<Response> {
+    RETURN_IF_ERROR(s_.accounts.RevokeAuthorisation(p, Param(req, "id")).status());
+    return Response::NoContent();
+  });
 
   // ------------------------------------------------------------ documents
   Add("POST", "/v1/blobs", [this](Request& req, const Principal& p) -> Result<Response> {

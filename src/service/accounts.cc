@@ -443,6 +443,30 @@ Result<domain::AgentAuthorisation> AccountService::CreateAuthorisation(const Pri
   return a;
 }
 
+Result<domain::AgentAuthorisation> AccountService::RevokeAuthorisation(const Principal& p,
+                                                                       const std::string& id) {
+  domain::AgentAuthorisation a;
+  RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.authorisations().Find(id));
+    bool visible = found && (p.IsStaff() || (!p.org_id.empty() &&
+                                             (found->agent_org_id == p.org_id ||
+                                              found->principal_org_id == p.org_id)));
+    if (!visible) return NotFound("authorisation " + id + " not found");
+    a = *found;
+    bool allowed = p.IsAdmin() ||
+                   (p.role == Role::kRightsHolder && p.org_id == a.principal_org_id);
+    if (!allowed) return PermissionDenied("only the rights holder itself revokes an agent");
+    if (a.revoked) return Status::Ok();
+    a.revoked = true;
+    RETURN_IF_ERROR(tx.authorisations().Update(a));
+    return ctx_.Record(tx, p.Actor(), "authorisation.revoked", "authorisation", a.id,
+                       {{"agent_org_id", a.agent_org_id}, {"principal_org_id", a.principal_org_id}});
+  }));
+  std::lock_guard lock(cache_mu_);
+  key_cache_.clear();  // cached agent principals still list the principal
+  return a;
+}
+
 Result<std::vector<domain::AgentAuthorisation>> AccountService::ListAuthorisations(
     const Principal& p) {
   std::vector<domain::AgentAuthorisation> out;

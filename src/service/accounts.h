@@ -59,6 +59,11 @@ class AccountService {
   Result<domain::AgentAuthorisation> CreateAuthorisation(const Principal& p,
                                                          const json::value& body);
   Result<std::vector<domain::AgentAuthorisation>> ListAuthorisations(const Principal& p);
+  // Ends an agent's authorisation at once (the agent can no longer act for
+  // the principal; what it filed before stays filed). The principal rights
+  // holder or an admin; kNotFound for anyone else who cannot list it,
+  // kPermissionDenied for the agent itself. Revoking twice changes nothing.
+  Result<domain::AgentAuthorisation> RevokeAuthorisation(const Principal& p, const std::string& id);
 
   // The principal for a user (loads the organisation, coalition members and
   // agent authorisations). Used by authentication and by tests.

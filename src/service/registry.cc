@@ -1,5 +1,8 @@
 #include "service/registry.h"
 
+#include <set>
+#include <utility>
+
 #include "common/ids.h"
 
 namespace counterfoil::service {
@@ -232,14 +235,37 @@ Result<domain::ProtectionProfile> RegistryService::ParseProtection(const json::v
   pp.suspicious_terms = r.StringArray("suspicious_terms", false, 10000);
   pp.piracy_terms = r.StringArray("piracy_terms", false, 10000);
   if (const json::array* bans = r.Array("category_bans", false)) {
+    // The same rules as the catalogue format (screening/catalogue_json.cc):
+    // unique ids; each ban names categories, terms or both; no blank entry,
+    // none longer than a brand term (200 bytes).
+    std::set<std::string> ids;
     for (size_t i = 0; i < bans->size(); ++i) {
       std::string bb = base + "/category_bans/" + std::to_string(i);
       FieldReader b((*bans)[i], bb);
-      b.String("id", {.min_len = 1, .max_len = 100});
-      b.StringArray("categories");
-      b.StringArray("terms");
+      std::string id = b.String("id", {.min_len = 1, .max_len = 100});
+      std::vector<std::string> categories = b.StringArray("categories");
+      std::vector<std::string> terms = b.StringArray("terms");
       b.OptString("reason", {.max_len = 500});
       RETURN_IF_ERROR(b.status());
+      if (!ids.insert(id).second)
+        return InvalidArgument("category_bans/" + std::to_string(i) + "/id: \"" + id +
+                                   "\" is already the id of another ban",
+                               bb + "/id");
+      if (categories.empty() && terms.empty())
+        return InvalidArgument("a category ban names categories, terms or both", bb + "/categories");
+      for (const auto& [key, list] : {std::pair<const char*, const std::vector<std::string>*>{
+                                          "categories", &categories},
+                                      {"terms", &terms}}) {
+        for (size_t j = 0; j < list->size(); ++j) {
+          const std::string& item = (*list)[j];
+          std::string field = bb + "/" + key + "/" + std::to_string(j);
+          if (item.find_first_not_of(" \t\r\n") == std::string::npos)
+            return InvalidArgument(field.substr(base.size() + 1) + ": must not be empty", field);
+          if (item.size() > 200)
+            return InvalidArgument(field.substr(base.size() + 1) + ": must be at most 200 bytes",
+                                   field);
+        }
+      }
     }
     pp.category_bans = *bans;
   }

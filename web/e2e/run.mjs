@@ -8,7 +8,7 @@
 //
 // Exits 1 when any test fails.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -179,6 +179,7 @@ test('a reviewer accepts it from the queue with the keyboard, after previewing t
   await page.getByText(`Notice ${flow.noticeId} decided.`).waitFor();
   const n = await api(server.base, 'cf_demo_reviewer', 'GET', `/v1/notices/${flow.noticeId}`);
   expect(n.state === 'accepted', `notice accepted, got ${n.state}`);
+  expect(n.source === 'console', `a notice filed in the console is recorded as such, got ${n.source}`);
   await ctx.close();
 });
 
@@ -247,7 +248,11 @@ test("a seller cannot open another seller's listing or notice", async () => {
 
 test('the dashboard renders its charts, with the numbers one click away', async () => {
   const { ctx, page } = await signedIn('reviewer@demo.counterfoil');
+  // The figures come from the server's report, not from notices in the page.
+  const first = page.waitForResponse((r) => r.url().includes('/v1/reports/dashboard') && r.status() === 200);
   await page.getByRole('link', { name: 'Dashboard' }).click();
+  const report = await (await first).json();
+  expect(report.removals.notices > 0 && report.top_rights_holders.length > 0, `the demo has removals: ${JSON.stringify(report.removals)}`);
   for (const id of ['removals', 'handling', 'brands', 'categories']) {
     const canvas = page.getByTestId(`chart-${id}`).locator('canvas');
     await canvas.waitFor();
@@ -259,11 +264,27 @@ test('the dashboard renders its charts, with the numbers one click away', async 
     });
     expect(drawn > 100, `chart ${id} is drawn (${drawn} pixels)`);
   }
+  const tile = (await page.getByTestId('tile-notice-removals').textContent()).trim();
+  expect(tile === String(report.removals.notices), `the tile shows the report's ${report.removals.notices} removals after notices, got ${tile}`);
   await page.getByTestId('graph').locator('canvas').first().waitFor();
   await page.getByTestId('repeat-infringers').waitFor();
   await shot(page, 'dashboard');
+  // The numbers behind the brands chart: the top rights holder with its removals after notices.
   await page.getByTestId('chart-brands').getByRole('button', { name: 'Show numbers' }).click();
-  await page.getByTestId('chart-brands').locator('table').getByText('aurora').waitFor();
+  const top = report.top_rights_holders[0];
+  const row = page.getByTestId('chart-brands').locator('table tr', { hasText: top.name });
+  await row.waitFor();
+  const cells = await row.locator('td').allTextContents();
+  expect(cells.includes(String(top.notices)), `${top.name}: ${top.notices} removals after notices in ${JSON.stringify(cells)}`);
+  await page.getByTestId('chart-brands').locator('table').getByText('aurora', { exact: false }).first().waitFor();
+  // Another bucket asks the server again; the chart's table follows it.
+  const byMonth = page.waitForResponse((r) => r.url().includes('bucket=month') && r.status() === 200);
+  await page.getByLabel('Group by').selectOption('month');
+  const monthly = await (await byMonth).json();
+  await page.getByTestId('chart-removals').getByRole('button', { name: 'Show numbers' }).click();
+  const rows = page.getByTestId('chart-removals').locator('tbody tr');
+  await rows.first().waitFor();
+  expect((await rows.count()) === monthly.removals.buckets.length, `one row per month (${monthly.removals.buckets.length})`);
   await ctx.close();
 });
 
@@ -296,6 +317,309 @@ test('the console speaks Simplified Chinese and fits a phone', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow <= 1, `no horizontal scrolling on a phone (${overflow}px)`);
   await ctx.close();
+});
+
+// ---- Screens added after the first release: category bans, photo evidence,
+// rights verification, agents, reference photos.
+
+const pdqFiles = resolve(process.env.SHARED_TESTDATA ?? join(webDir, '..', '..', 'shared', 'testdata'), 'pdq', 'files');
+function testPhoto(name) {
+  const file = join(pdqFiles, name);
+  expect(existsSync(file), `the PDQ sample photos are needed: ${file} (set SHARED_TESTDATA)`);
+  return readFileSync(file);
+}
+
+// Uploads bytes as the API client `key` would (POST /v1/blobs).
+async function uploadBytes(key, bytes, purpose, filename, contentType) {
+  const r = await fetch(`${server.base}/v1/blobs?purpose=${purpose}&filename=${encodeURIComponent(filename)}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': contentType },
+    body: bytes,
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`upload ${filename}: ${r.status} ${text}`);
+  return JSON.parse(text).sha256;
+}
+
+// Waits until screening has swapped in the rule set for the latest protection data.
+async function screeningSettled() {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const s = await api(server.base, 'cf_demo_admin', 'GET', '/v1/screening/status');
+    if (!s.rebuild_pending && !s.rebuilding) return;
+    expect(Date.now() < deadline, `screening still rebuilding: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function noHorizontalScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow <= 1, `${what}: no horizontal scrolling on a phone (${overflow}px)`);
+}
+
+test('the operator edits category bans with live validation, a confirmation and server errors in words', async () => {
+  const { ctx, page } = await signedIn('admin@demo.counterfoil');
+  await page.goto(`${server.base}/admin?tab=bans`);
+  const form = page.getByTestId('category-bans');
+  const rows = form.getByTestId('ban-row');
+  await rows.first().getByLabel('Ban id').waitFor();
+  expect((await rows.count()) === 1 && (await rows.first().getByLabel('Ban id').inputValue()) === 'airbags', 'the demo ban is listed');
+  // A new ban: live validation as it is typed.
+  await form.getByRole('button', { name: 'Add a ban' }).click();
+  const added = rows.nth(1);
+  expect(await added.getByLabel('Ban id').evaluate((el) => el === document.activeElement), 'the new ban has the focus');
+  await added.getByLabel('Ban id').fill('airbags');
+  await added.getByText('Another ban has this id').waitFor();
+  await added.getByText('Name at least one category or one term.').waitFor();
+  await added.getByLabel('Ban id').fill('lasers');
+  expect((await added.getByText('Another ban has this id').count()) === 0, 'the duplicate-id error goes once the id is unique');
+  await form.getByRole('button', { name: 'Review changes' }).click();
+  expect((await form.getByTestId('ban-confirm').count()) === 0, 'an invalid ban cannot be saved');
+  await added.getByLabel('Banned categories').fill('toys/lasers');
+  await added.getByLabel('Banned product terms').fill('laser pointer 5w\nburning laser');
+  await added.getByLabel('Reason').fill('unsafe_and_prohibited_products');
+  // An edit to the existing ban.
+  await rows.first().getByLabel('Banned product terms').fill('airbag module\ninflator');
+  await form.getByRole('button', { name: 'Review changes' }).click();
+  const confirm = form.getByTestId('ban-confirm');
+  await confirm.getByText('New ban lasers:').waitFor();
+  await confirm.getByText('terms added: “inflator”').waitFor();
+  await shot(page, 'operator-category-bans');
+  await confirm.getByRole('button', { name: 'Save the category bans' }).click();
+  await page.getByText('Category bans saved').waitFor();
+  const saved = await api(server.base, 'cf_demo_admin', 'GET', '/v1/organisations/platform/protection');
+  const byId = Object.fromEntries(saved.category_bans.map((b) => [b.id, b]));
+  expect(JSON.stringify(byId.lasers?.terms) === JSON.stringify(['laser pointer 5w', 'burning laser']), `lasers saved: ${JSON.stringify(saved.category_bans)}`);
+  expect(byId.airbags?.terms.includes('inflator'), 'the edited ban saved');
+  expect(saved.suspicious_terms?.includes('replica'), 'the rest of the platform policy is kept');
+  // The server's limit (200 bytes a term) comes back in words on the field at fault.
+  await form.getByRole('button', { name: 'Add a ban' }).click();
+  const third = rows.nth(2);
+  await third.getByLabel('Ban id').fill('long');
+  await third.getByLabel('Banned product terms').fill('烟花'.repeat(40)); // 240 bytes of UTF-8
+  await form.getByRole('button', { name: 'Review changes' }).click();
+  await confirm.getByRole('button', { name: 'Save the category bans' }).click();
+  await third.getByText('must be at most 200 bytes').waitFor();
+  expect((await third.getByLabel('Banned product terms').getAttribute('aria-invalid')) === 'true', 'the term field is marked invalid');
+  await form.getByRole('alert').filter({ hasText: 'category_bans/2/terms/0' }).waitFor();
+  await shot(page, 'operator-category-bans-error');
+  // Removing it leaves nothing to save.
+  await third.getByRole('button', { name: 'Remove long' }).click();
+  await form.getByRole('button', { name: 'Review changes' }).click();
+  await form.getByText('Nothing has changed since the last save.').waitFor();
+  await ctx.close();
+});
+
+test('a rights holder adds a reference photo and sees its quality', async () => {
+  const { ctx, page } = await signedIn('brand@demo.counterfoil');
+  await page.getByRole('link', { name: 'Protection data' }).click();
+  const section = page.getByTestId('reference-photos');
+  await section.getByText('No reference photos yet.').waitFor();
+  await section.getByLabel('Add a photo').setInputFiles({ name: 'stormjet-bridge.jpg', mimeType: 'image/jpeg', buffer: testPhoto('bridge-1-original.jpg') });
+  await page.getByText('Reference photo added and fingerprinted.').waitFor({ timeout: 30_000 });
+  const quality = section.getByTestId('reference-quality');
+  await quality.waitFor();
+  const text = await quality.innerText();
+  expect(/quality \d+\/100 · compared with listings/.test(text), `the quality is shown: ${text}`);
+  await section.getByText('stormjet-bridge.jpg').waitFor();
+  expect(await section.locator('img').first().evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo is shown');
+  await section.evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -140); // the products above it, below the top bar
+  });
+  await shot(page, 'rights-holder-reference-photos');
+  // A file that is not a photo is refused in words; nothing is added.
+  await section.getByLabel('Add a photo').setInputFiles({ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo at all') });
+  await section.getByRole('alert').filter({ hasText: 'not a photo' }).waitFor();
+  expect((await section.getByTestId('reference-photo-item').count()) === 1, 'still one reference photo');
+  await ctx.close();
+});
+
+test('a reviewer sees each listing photo beside the matched reference photo with the distance', async () => {
+  // The reference photo (registered in the previous test, or here when run alone).
+  const pp = await api(server.base, 'cf_demo_brand', 'GET', '/v1/organisations/aurora/protection');
+  if (!pp.reference_images.length) {
+    const sha = await uploadBytes('cf_demo_brand', testPhoto('bridge-1-original.jpg'), 'reference_photo', 'stormjet-bridge.jpg', 'image/jpeg');
+    await api(server.base, 'cf_demo_brand', 'PUT', '/v1/organisations/aurora/protection', { ...pp, reference_images: [sha] });
+  }
+  await screeningSettled();
+  // A seller lists the brand's photo twice over, a small thumbnail and a retouched copy, naming no brand.
+  const listing = `TM-PHOTO-${Date.now() % 100000}`;
+  await api(server.base, 'cf_demo_marketplace', 'PUT', '/v1/sellers/s-bridge-prints', { name: 'Bridge Prints' });
+  await api(server.base, 'cf_demo_marketplace', 'PUT', `/v1/listings/${listing}`, {
+    seller_id: 's-bridge-prints',
+    title: 'Riverside bridge canvas print',
+    description: 'Framed, ready to hang.',
+    category: 'home',
+    price: { amount: 25, currency: 'USD' },
+  });
+  for (const [name, file] of [
+    ['thumb.jpg', 'mod-shrink-a-lot.jpg'],
+    ['contrast.jpg', 'mod-high-contrast.jpg'],
+  ]) {
+    const r = await fetch(`${server.base}/v1/listings/${listing}/photos`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer cf_demo_marketplace', 'Content-Type': 'image/jpeg' },
+      body: testPhoto(file),
+    });
+    expect(r.status === 201, `photo ${name} uploaded: ${r.status} ${await r.text()}`);
+  }
+  const l = await api(server.base, 'cf_demo_marketplace', 'GET', `/v1/listings/${listing}`);
+  const hitId = (l.links?.screening_hit ?? '').split('/').pop();
+  expect(l.screening?.decision === 'review' && hitId, `the photos opened a screening hit: ${JSON.stringify(l)}`);
+  const hit = await api(server.base, 'cf_demo_reviewer', 'GET', `/v1/screening/hits/${hitId}`);
+  expect(hit.photo_matches?.length === 2, `both photos matched: ${JSON.stringify(hit.photo_matches)}`);
+
+  const { ctx, page } = await signedIn('reviewer@demo.counterfoil');
+  await page.goto(`${server.base}/review/hits/${hitId}`);
+  const panel = page.getByTestId('photo-evidence');
+  await panel.waitFor();
+  const pairs = panel.getByTestId('photo-match');
+  await pairs.nth(1).waitFor();
+  expect((await pairs.count()) === 2, 'one pair per match');
+  for (const id of ['listing-photo', 'reference-photo']) {
+    const imgs = panel.getByTestId(id);
+    for (let i = 0; i < 2; i++) {
+      await imgs.nth(i).waitFor();
+      await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await imgs.nth(i).elementHandle());
+    }
+  }
+  const distances = await panel.getByTestId('photo-distance').allInnerTexts();
+  for (const [i, d] of distances.entries()) {
+    const m = hit.photo_matches.map((x) => x.distance).sort((a, b) => a - b);
+    expect(/^Distance \d+ of 256 bits \(radius 31\)$/.test(d), `the distance in words: ${d}`);
+    expect(d.includes(`Distance ${m[i]} `), `closest first: ${d} vs ${m}`);
+  }
+  await panel.getByText('Reference photos · reference:aurora').first().waitFor();
+  await panel.getByText('stormjet-bridge.jpg').first().waitFor();
+  await page.getByRole('heading', { name: 'Photo evidence' }).evaluate((h) => {
+    h.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -60); // below the sticky top bar
+  });
+  await shot(page, 'reviewer-photo-evidence');
+  await ctx.close();
+
+  // A rights holder of another brand sees no photo of it.
+  const other = await fetch(`${server.base}${hit.photo_matches[0].reference_url}`, { headers: { Authorization: 'Bearer cf_demo_publisher' } });
+  expect(other.status === 404, `another rights holder cannot fetch the photo (${other.status})`);
+});
+
+test('a reviewer verifies and rejects rights against their certificates; the rights holder sees why', async () => {
+  // The rights holder uploads the certificate of its pending design right.
+  const brand = await signedIn('brand@demo.counterfoil');
+  await brand.page.getByRole('link', { name: 'Rights', exact: true }).click();
+  const design = brand.page.locator('article.card', { hasText: 'rgt-aurora-design' });
+  await design.getByText('Upload the registration certificate').waitFor();
+  await design.getByLabel('Upload a certificate').setInputFiles({ name: 'rcd-008899.txt', mimeType: 'text/plain', buffer: Buffer.from('EUIPO registered Community design RCD 008898: hair dryer, owner Aurora Appliances Ltd.') });
+  await design.getByText('Waiting for the platform to check the certificate.').waitFor();
+
+  const { ctx, page } = await signedIn('reviewer@demo.counterfoil');
+  await page.getByRole('tab', { name: 'Rights to verify' }).click();
+  const card = page.getByTestId('right-to-verify').filter({ hasText: 'rgt-aurora-design' });
+  await card.waitFor();
+  const href = await card.getByTestId('certificate-link').first().getAttribute('href');
+  const cert = await page.evaluate(async (u) => {
+    const r = await fetch(u);
+    return { status: r.status, text: await r.text() };
+  }, href);
+  expect(cert.status === 200 && cert.text.includes('RCD 008898'), `the certificate opens: ${JSON.stringify(cert)}`);
+  await card.getByLabel('Rejected').check();
+  const confirm = card.getByRole('button', { name: 'Reject with this reason' });
+  expect(await confirm.isDisabled(), 'a rejection needs its reason');
+  await card.getByLabel('Reason (sent to the rights holder)').fill('The certificate is for RCD 008898, not RCD 008899; upload the right one.');
+  await shot(page, 'reviewer-rights-verification');
+  await confirm.click();
+  await page.getByText('Right rgt-aurora-design rejected').waitFor();
+  await card.waitFor({ state: 'detached' });
+
+  // The rights holder reads the reason, uploads the corrected certificate, and it is verified.
+  await brand.page.reload();
+  const again = brand.page.locator('article.card', { hasText: 'rgt-aurora-design' });
+  await again.getByTestId('verification-status').getByText('RCD 008898, not RCD 008899').waitFor();
+  await shot(brand.page, 'rights-holder-rights');
+  await again.getByLabel('Upload a certificate').setInputFiles({ name: 'rcd-008899-corrected.txt', mimeType: 'text/plain', buffer: Buffer.from('EUIPO registered Community design RCD 008899: hair dryer, owner Aurora Appliances Ltd.') });
+  await again.getByText('Waiting for the platform to check the certificate.').waitFor();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const back = page.getByTestId('right-to-verify').filter({ hasText: 'rgt-aurora-design' });
+  await back.getByTestId('certificate-link').nth(1).waitFor(); // both certificates are there to open
+  await back.getByLabel('Verified: the certificate shows this right').check();
+  await back.getByRole('button', { name: 'Record as verified' }).click();
+  await page.getByText('Right rgt-aurora-design verified.').waitFor();
+  await brand.page.reload();
+  await brand.page.locator('article.card', { hasText: 'rgt-aurora-design' }).getByText(/^Verified on /).waitFor();
+  const r = await api(server.base, 'cf_demo_brand', 'GET', '/v1/rights/rgt-aurora-design');
+  expect(r.verification === 'verified' && r.rejection_reason === '', `verified: ${JSON.stringify(r)}`);
+  await ctx.close();
+  await brand.ctx.close();
+});
+
+test('a rights holder authorises an agent and revokes it', async () => {
+  const { ctx, page } = await signedIn('brand@demo.counterfoil');
+  await page.getByRole('link', { name: 'Organisation' }).click();
+  const table = page.getByTestId('authorisations');
+  await table.getByText('brandguard').first().waitFor();
+  const form = page.getByTestId('authorise-agent');
+  await form.getByLabel('Agency').fill('aurora');
+  await form.getByText('That is your own organisation.').waitFor();
+  await form.getByLabel('Agency').fill('no-such-agency');
+  await form.getByLabel('Authorisation document').setInputFiles({ name: 'mandate.txt', mimeType: 'text/plain', buffer: Buffer.from('Aurora Appliances authorises the agency to file notices for it until 30 June 2027.') });
+  await form.getByLabel('Valid until').fill('2020-01-01');
+  await form.getByText('That day has passed.').waitFor();
+  await form.getByLabel('Valid until').fill('2027-06-30');
+  await form.getByRole('button', { name: 'Authorise the agent' }).click();
+  // The server knows no such agency: said on the field.
+  await form.getByText('no agency no-such-agency').waitFor();
+  expect((await form.getByLabel('Agency').getAttribute('aria-invalid')) === 'true', 'the agency field is marked invalid');
+  await form.getByLabel('Agency').fill('brandguard');
+  await form.getByLabel('Authorisation document').setInputFiles({ name: 'mandate.txt', mimeType: 'text/plain', buffer: Buffer.from('Aurora Appliances authorises BrandGuard to file notices for it until 30 June 2027.') });
+  await form.getByRole('button', { name: 'Authorise the agent' }).click();
+  await page.getByText('brandguard is authorised to act for you.').waitFor();
+  const fresh = table.locator('tr', { hasText: /Jun 30, 2027|30 Jun 2027/ });
+  await fresh.waitFor();
+  await shot(page, 'rights-holder-agents');
+  await fresh.getByRole('button', { name: 'Revoke brandguard' }).click();
+  await fresh.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await page.getByText('The authorisation of brandguard is revoked.').waitFor();
+  await fresh.getByText('revoked').waitFor();
+  const all = await api(server.base, 'cf_demo_brand', 'GET', '/v1/authorisations');
+  const ours = all.items.filter((a) => a.agent_org_id === 'brandguard');
+  expect(ours.length === 2 && ours.filter((a) => a.revoked).length === 1, `one revoked, the demo's still active: ${JSON.stringify(ours)}`);
+  // The agency sees it too, and may not revoke the other one itself.
+  const demo = ours.find((a) => !a.revoked);
+  const denied = await fetch(`${server.base}/v1/authorisations/${demo.id}`, { method: 'DELETE', headers: { Authorization: 'Bearer cf_demo_agent' } });
+  expect(denied.status === 403, `the agent cannot revoke (${denied.status})`);
+  await ctx.close();
+});
+
+test('the new screens fit a phone', async () => {
+  const phone = { width: 390, height: 844 };
+  const admin = await signedIn('admin@demo.counterfoil', phone);
+  await admin.page.goto(`${server.base}/admin?tab=bans`);
+  await admin.page.getByTestId('ban-row').first().waitFor();
+  await noHorizontalScroll(admin.page, 'category bans');
+  await admin.ctx.close();
+  const brand = await signedIn('brand@demo.counterfoil', phone);
+  await brand.page.goto(`${server.base}/rh/organisation`);
+  await brand.page.getByTestId('authorisations').waitFor();
+  await noHorizontalScroll(brand.page, 'organisation and agents');
+  await shot(brand.page, 'rights-holder-agents-phone');
+  await brand.page.goto(`${server.base}/rh/protection`);
+  await brand.page.getByTestId('reference-photos').waitFor();
+  await noHorizontalScroll(brand.page, 'protection data');
+  await brand.ctx.close();
+  const reviewer = await signedIn('reviewer@demo.counterfoil', phone);
+  await reviewer.page.goto(`${server.base}/review?queue=rights`);
+  await reviewer.page.getByTestId('rights-queue').waitFor();
+  await noHorizontalScroll(reviewer.page, 'rights to verify');
+  const hits = await api(server.base, 'cf_demo_reviewer', 'GET', '/v1/screening/hits?limit=200');
+  const photoHit = hits.items.find((h) => h.photo_matches?.length);
+  expect(photoHit, 'needs the photo hit of the photo evidence test');
+  await reviewer.page.goto(`${server.base}/review/hits/${photoHit.id}`);
+  await reviewer.page.getByTestId('photo-match').first().waitFor();
+  await noHorizontalScroll(reviewer.page, 'photo evidence');
+  await reviewer.page.getByRole('heading', { name: 'Photo evidence' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot(reviewer.page, 'reviewer-photo-evidence-phone');
+  await reviewer.ctx.close();
 });
 
 // Last, because it moves the server's clock 17 days forward.

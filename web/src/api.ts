@@ -112,6 +112,20 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 }
 
 export const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, { signal });
+
+// GET of a text document (a CSV export); errors as ApiError like request().
+export async function getText(path: string, signal?: AbortSignal): Promise<string> {
+  let resp: Response;
+  try {
+    resp = await fetch(path, { credentials: 'same-origin', signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', '');
+  }
+  const text = await resp.text();
+  if (!resp.ok) throw problemFromBody(resp.status, text);
+  return text;
+}
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} });
 export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });

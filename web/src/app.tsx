@@ -32,6 +32,7 @@ function navFor(me: Me): NavItem[] {
         { to: '/rh/protection', label: 'nav.protection' },
         { to: '/rh/organisation', label: 'nav.organisation' },
         { to: '/rh/stats', label: 'nav.stats' },
+        { to: '/dashboard', label: 'nav.dashboard' },
       ];
     case 'reviewer':
       return [

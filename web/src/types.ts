@@ -220,8 +220,23 @@ export interface Right {
   registration_number: string;
   office: string;
   territories: string[];
-  works: { title: string; isbn?: string }[];
+  works: { title: string; isbn?: string; list_price?: number; currency?: string }[];
   certificates: string[];
+  nice_classes?: number[];
+  expires_on?: string;
+  verified_by?: string;
+  verified_at?: string;
+  created_at?: string;
+}
+
+export interface AgentAuthorisation {
+  id: string;
+  agent_org_id: string;
+  principal_org_id: string;
+  document_sha256: string;
+  valid_until?: string;
+  revoked: boolean;
+  created_at: string;
 }
 
 export interface Organisation {
@@ -251,6 +266,7 @@ export interface Product {
   name: string;
   terms?: string[];
   msrp?: Money | number;
+  currency?: string; // beside a numeric msrp, as the server stores it
 }
 
 export interface Protection {

@@ -4,10 +4,10 @@ import { parseCsv, previewCsv } from '../src/logic/csv';
 import { emptyDraft, missingFields, toRequestBody, unionRequirements, valueAt } from '../src/logic/notice_form';
 import { bySla, nextIndex, previousIndex, shortcutFor } from '../src/logic/queue';
 import { previewStatement } from '../src/logic/statement';
-import { countBy, dayRange, handlingTimes, outcomeOf, percentile, removalsByDay, repeatInfringers } from '../src/logic/stats';
+import { bucketLabel, countBy, dashboardQuery, isEmptyReport, outcomeOf, percentile, toHours, type DashboardReport } from '../src/logic/stats';
 import { compactDuration, elapsedShare, remaining, urgency } from '../src/logic/time';
 import { match, searchParam } from '../src/router';
-import type { Notice, Regime, ScreeningHit } from '../src/types';
+import type { Notice, Regime } from '../src/types';
 
 const CN_ECL = [
   { pointer: '/complainant/name', citation: 'Civil Code art. 1195(1)' },
@@ -139,25 +139,33 @@ describe('statistics', () => {
   it('maps states to outcomes', () => {
     expect(['accepted', 'counter_noticed', 'action_filed', 'restored', 'rejected', 'lapsed', 'in_review'].map(outcomeOf)).toEqual(['taken_down', 'taken_down', 'taken_down', 'restored', 'rejected', 'withdrawn', 'pending']);
   });
-  it('buckets removals per day by source', () => {
-    const ns = [notice({ state: 'accepted', decided_at: '2026-03-09T10:00:00Z' }), notice({ state: 'rejected', decided_at: '2026-03-09T10:00:00Z' })];
-    const hits = [{ status: 'confirmed', decided_at: '2026-03-10T01:00:00Z', created_at: '', updated_at: '' } as unknown as ScreeningHit];
-    const r = removalsByDay(ns, hits, Date.parse('2026-03-10T12:00:00Z'), 3);
-    expect(r.days).toEqual(['2026-03-08', '2026-03-09', '2026-03-10']);
-    expect(r.notices).toEqual([0, 1, 0]);
-    expect(r.proactive).toEqual([0, 0, 1]);
-    expect(dayRange('2026-02-28', '2026-03-01')).toEqual(['2026-02-28', '2026-03-01']);
+  it('asks the server for whole UTC days up to today', () => {
+    const now = Date.parse('2026-03-10T23:30:00Z');
+    expect(dashboardQuery({ days: 30, bucket: 'day', marketplaceId: '' }, now)).toBe('/v1/reports/dashboard?from=2026-02-09&to=2026-03-10&bucket=day');
+    expect(dashboardQuery({ days: 1, bucket: 'week', marketplaceId: 'tmall-demo' }, now)).toBe('/v1/reports/dashboard?from=2026-03-10&to=2026-03-10&bucket=week&marketplace_id=tmall-demo');
   });
-  it('computes handling times from receipt to decision', () => {
-    const h = handlingTimes([notice({ decided_at: '2026-03-01T02:00:00Z' }), notice({ decided_at: '2026-03-01T04:00:00Z' }), notice({})]);
-    expect(h.count).toBe(2);
-    expect(h.p50).toBe(3);
+  it('shows seconds as hours and labels buckets', () => {
+    expect(toHours(5400)).toBe(1.5);
+    expect(toHours(0)).toBe(0);
+    expect(toHours(null)).toBeNull();
+    expect(bucketLabel('2026-03-02', 'day')).toBe('03-02');
+    expect(bucketLabel('2026-03-02', 'week')).toBe('03-02');
+    expect(bucketLabel('2026-03-01', 'month')).toBe('2026-03');
   });
-  it('finds repeat infringers across notices and screening', () => {
-    const ns = [notice({ state: 'accepted', seller_id: 's-a' }), notice({ state: 'restored', seller_id: 's-a', principal_org_id: 'northwind' }), notice({ state: 'rejected', seller_id: 's-b' })];
-    const hits = [{ status: 'auto_blocked', seller_id: 's-b', marketplace_id: 'tmall-demo', rights_holder_ids: ['aurora'] } as unknown as ScreeningHit];
-    const r = repeatInfringers(ns, hits, 2);
-    expect(r).toEqual([{ seller_id: 's-a', marketplace_id: 'tmall-demo', takedowns: 2, brands: ['aurora', 'northwind'] }]);
+  it('knows an empty report', () => {
+    const none = { count: 0, p50_seconds: null, p90_seconds: null, p99_seconds: null };
+    const r: DashboardReport = {
+      period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z', bucket: 'day', marketplace_id: null, top: 10 },
+      removals: { notices: 0, proactive: 0, buckets: [{ start: '2026-03-01', notices: 0, proactive: 0 }] },
+      handling_time: { notices: none, screening_hits: none },
+      top_rights_holders: [],
+      top_categories: [],
+      repeat_infringers: [],
+      generated_at: '2026-03-02T00:00:00.000Z',
+    };
+    expect(isEmptyReport(r)).toBe(true);
+    expect(isEmptyReport({ ...r, handling_time: { notices: { count: 1, p50_seconds: 60, p90_seconds: 60, p99_seconds: 60 }, screening_hits: none } })).toBe(false);
+    expect(isEmptyReport({ ...r, removals: { ...r.removals, proactive: 1 } })).toBe(false);
   });
 });
 

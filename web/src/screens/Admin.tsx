@@ -1,15 +1,16 @@
 // Operator admin: marketplaces with their legal regimes and windows, screening
-// thresholds and status, category bans, users, API keys, webhook endpoints
-// and their delivery log.
+// thresholds and status, category bans (CategoryBans.tsx), users, API keys,
+// webhook endpoints and their delivery log.
 import { useState, type FormEvent } from 'react';
 import { del, get, getAll, patch, post } from '../api';
 import { Async, Empty, ErrorMessage, Field, KeyValues, Section, StateBadge, Tabs, Toast, useLoad } from '../components/ui';
 import { fmtDateTime, fmtNumber, t, type MessageKey } from '../i18n';
 import { navigate, searchParam, useLocation } from '../router';
-import type { ApiKey, Delivery, Marketplace, Me, Organisation, Protection, Regime, User, Webhook } from '../types';
+import type { ApiKey, Delivery, Marketplace, Me, Regime, User, Webhook } from '../types';
+import { CategoryBans } from './CategoryBans';
 
-type TabId = 'marketplaces' | 'screening' | 'users' | 'keys' | 'webhooks';
-const TABS: TabId[] = ['marketplaces', 'screening', 'users', 'keys', 'webhooks'];
+type TabId = 'marketplaces' | 'screening' | 'bans' | 'users' | 'keys' | 'webhooks';
+const TABS: TabId[] = ['marketplaces', 'screening', 'bans', 'users', 'keys', 'webhooks'];
 
 function MarketplaceCard({ m, onSaved }: { m: Marketplace; onSaved: () => void }) {
   const regime = useLoad(() => get<Regime>(`/v1/marketplaces/${m.id}/regime`), [m.id]);
@@ -70,35 +71,6 @@ function MarketplaceCard({ m, onSaved }: { m: Marketplace; onSaved: () => void }
       <ErrorMessage error={error} />
       <Toast message={saved} />
     </article>
-  );
-}
-
-function CategoryBans() {
-  const bans = useLoad(async () => {
-    const orgs = await getAll<Organisation>('/v1/organisations', 5);
-    const platform = orgs.find((o) => o.kind === 'platform');
-    if (!platform) return [];
-    const p = await get<Protection & { category_bans?: { id: string; categories: string[]; terms: string[]; reason: string }[] }>(`/v1/organisations/${platform.id}/protection`);
-    return p.category_bans ?? [];
-  }, []);
-  return (
-    <Section title={t('admin.category_bans')}>
-      <Async value={bans}>
-        {(b) =>
-          b.length === 0 ? (
-            <Empty>{t('admin.no_bans')}</Empty>
-          ) : (
-            <ul className="plain">
-              {b.map((x) => (
-                <li key={x.id}>
-                  <strong>{x.id}</strong>: {x.categories.join(', ')} · {x.terms.join(', ')} — <span className="muted">{x.reason}</span>
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-    </Section>
   );
 }
 
@@ -166,7 +138,6 @@ function ScreeningAdmin() {
           }
         </Async>
       </Section>
-      <CategoryBans />
     </>
   );
 }
@@ -481,6 +452,7 @@ export function AdminScreen({ me }: { me: Me }) {
       <div role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'marketplaces' && <Async value={markets}>{(m) => <div className="stack">{m.items.map((x) => <MarketplaceCard key={x.id} m={x} onSaved={markets.reload} />)}</div>}</Async>}
         {tab === 'screening' && <ScreeningAdmin />}
+        {tab === 'bans' && <CategoryBans />}
         {tab === 'users' && <UsersAdmin />}
         {tab === 'keys' && <KeysAdmin />}
         {tab === 'webhooks' && <WebhooksAdmin />}

@@ -2,7 +2,9 @@
 // counter-notices and appeals, ordered by the server (priority, then SLA);
 // a decision desk with the listing snapshot beside the evidence, keyboard
 // shortcuts (a accept, r reject, j/k next/previous, x select, ? help), bulk
-// decisions, and the statement of reasons previewed before it is sent.
+// decisions, and the statement of reasons previewed before it is sent; the
+// rights waiting for verification (RightsVerification.tsx) and a screening
+// hit's photo evidence (PhotoEvidence.tsx).
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { get, post } from '../api';
 import { Async, Countdown, Empty, ErrorMessage, Field, KeyValues, Link, Loading, Section, StateBadge, Tabs, Toast, useLoad } from '../components/ui';
@@ -12,9 +14,12 @@ import { previewStatement } from '../logic/statement';
 import { navigate, searchParam, useLocation } from '../router';
 import type { Appeal, CounterNotice, Me, Notice, Regime, ScreeningHit } from '../types';
 import { StatementFields } from './NoticeDetail';
+import { PhotoEvidence } from './PhotoEvidence';
+import { RightsVerificationQueue } from './RightsVerification';
 
-type QueueId = 'notices' | 'post_review' | 'screening' | 'counter_notices' | 'appeals';
-const QUEUES: QueueId[] = ['notices', 'post_review', 'screening', 'counter_notices', 'appeals'];
+type QueueId = 'notices' | 'post_review' | 'screening' | 'counter_notices' | 'appeals' | 'rights';
+// The server's review queues, then the rights waiting for verification (GET /v1/rights).
+const QUEUES: QueueId[] = ['notices', 'post_review', 'screening', 'counter_notices', 'appeals', 'rights'];
 
 const regimeCache = new Map<string, Promise<Regime>>();
 function regimeOf(marketplace: string): Promise<Regime> {
@@ -425,6 +430,7 @@ export function HitDecision({ id }: { id: string }) {
               </ul>
             </Section>
           </div>
+          <PhotoEvidence hit={h} />
           {h.status === 'open' && (
             <section className="card">
               <Field label={t('review.hit_note')} hint={t('review.hit_note_hint')}>
@@ -519,20 +525,33 @@ export function ReviewerScreen({ me }: { me: Me }) {
   const path = useLocation();
   const q = (searchParam(path, 'queue') || 'notices') as QueueId;
   const queue: QueueId = QUEUES.includes(q) ? q : 'notices';
-  const data = useLoad(() => get<{ queue: string; items: unknown[] }>(`/v1/review/queue?queue=${queue}&limit=200`), [queue]);
+  const data = useLoad(
+    () => (queue === 'rights' ? Promise.resolve({ queue, items: [] as unknown[] }) : get<{ queue: string; items: unknown[] }>(`/v1/review/queue?queue=${queue}&limit=200`)),
+    [queue],
+  );
   const tabs = useMemo(() => QUEUES.map((id) => ({ id, label: t(`queue.${id}` as MessageKey) })), []);
+  const [refreshes, setRefreshes] = useState(0);
   return (
     <>
       <div className="page-head">
         <h1>{t('review.title')}</h1>
-        <button type="button" className="secondary small" onClick={data.reload}>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => {
+            data.reload();
+            setRefreshes((n) => n + 1);
+          }}
+        >
           {t('common.refresh')}
         </button>
       </div>
       {me.role === 'investigator' && <p className="muted">{t('review.read_only')}</p>}
       <Tabs label={t('review.queues')} tabs={tabs} current={queue} onChange={(k) => navigate(`/review?queue=${k}`)} />
       <div role="tabpanel" aria-labelledby={`tab-${queue}`}>
-        {data.loading && !data.data ? (
+        {queue === 'rights' ? (
+          <RightsVerificationQueue me={me} refresh={refreshes} />
+        ) : data.loading && !data.data ? (
           <Loading />
         ) : data.error ? (
           <ErrorMessage error={data.error} onRetry={data.reload} />

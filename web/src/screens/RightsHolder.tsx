@@ -2,16 +2,20 @@
 // CSV), counter-notices to answer, rights and certificates, protection data,
 // the organisation and its agents, and statistics.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ApiError, get, getAll, post, put, query, request, uploadBlob, type BlobRef } from '../api';
+import { ApiError, get, getAll, getText, post, put, query, request, uploadBlob, type BlobRef } from '../api';
 import { ChartView } from '../components/Chart';
-import { Async, Countdown, Empty, ErrorMessage, Field, KeyValues, Link, Loading, Section, StateBadge, Toast, useLoad } from '../components/ui';
+import { Async, Countdown, Empty, ErrorMessage, Field, KeyValues, Link, Loading, Section, StateBadge, Toast, useLoad, useNow } from '../components/ui';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber, t, type MessageKey } from '../i18n';
+import { agentProblems, authorisationStatus, endOfDay } from '../logic/agents';
+import { serverNow } from '../clock';
 import { previewCsv } from '../logic/csv';
+import { referenceQualities, type ReferenceQuality } from '../logic/photos';
 import { emptyDraft, missingFields, toRequestBody, unionRequirements, type NoticeDraft } from '../logic/notice_form';
 import { countBy, outcomeOf, percentile, TAKEDOWN_STATES } from '../logic/stats';
 import { hoursBetween } from '../logic/time';
 import { navigate, searchParam, useLocation } from '../router';
-import type { Accuracy, CounterNotice, Job, Listing, Marketplace, Me, Notice, Organisation, Protection, Regime, Right } from '../types';
+import type { Accuracy, AgentAuthorisation, CounterNotice, Job, Listing, Marketplace, Me, Notice, Organisation, Protection, Regime, Right } from '../types';
+import { CertificateLinks } from './RightsVerification';
 
 const STATES = ['received', 'in_review', 'info_requested', 'accepted', 'counter_noticed', 'action_filed', 'restored', 'rejected', 'withdrawn', 'lapsed'];
 
@@ -650,6 +654,29 @@ function NewRightForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+// Where the right stands with the platform's reviewers, and what to do next.
+function VerificationStatus({ r }: { r: Right }) {
+  if (r.verification === 'rejected')
+    return (
+      <div className="error" role="note" data-testid="verification-status">
+        <span>
+          <strong>{t('rh.rejection_reason')}:</strong> {r.rejection_reason || '—'} <span className="small">{t('rh.rejected_next')}</span>
+        </span>
+      </div>
+    );
+  if (r.verification === 'verified')
+    return (
+      <p className="success small" data-testid="verification-status">
+        {r.verified_at ? t('rh.verified_on', { at: fmtDate(r.verified_at) }) : t('state.verified')}
+      </p>
+    );
+  return (
+    <p className="notice-info small" data-testid="verification-status">
+      {r.certificates?.length ? t('rh.verification_pending') : t('rh.verification_needs_certificate')}
+    </p>
+  );
+}
+
 export function RightsScreen({ me }: { me: Me }) {
   const rights = useLoad(() => getAll<Right>('/v1/rights', 5), []);
   const [adding, setAdding] = useState(false);
@@ -685,14 +712,14 @@ export function RightsScreen({ me }: { me: Me }) {
                     </h3>
                     <StateBadge state={r.verification} />
                   </header>
+                  <VerificationStatus r={r} />
                   <KeyValues
                     rows={[
                       [t('rh.right_type'), t(`right.${r.type}` as MessageKey)],
                       [t('rh.registration_number'), r.registration_number || '—'],
                       [t('rh.office'), r.office || '—'],
                       [t('rh.territories'), r.territories?.join(', ') || '—'],
-                      [t('rh.certificates'), r.certificates?.length ? r.certificates.map((c) => c.slice(0, 12)).join(', ') : t('rh.no_certificate')],
-                      ...(r.rejection_reason ? ([[t('rh.rejection_reason'), r.rejection_reason]] as [string, string][]) : []),
+                      [t('rh.certificates'), <CertificateLinks key="c" right={r} />],
                     ]}
                   />
                   {me.role === 'rights_holder' && r.org_id === me.org_id && <CertificateUpload right={r} onDone={rights.reload} />}
@@ -719,10 +746,12 @@ export function ProtectionData({ me }: { me: Me }) {
   const [form, setForm] = useState<Record<string, string>>({});
   const [products, setProducts] = useState<{ name: string; terms: string; msrp: string; currency: string }[]>([]);
   const [images, setImages] = useState<string[]>([]);
+  const [server, setServer] = useState<Protection>();
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState('');
   useEffect(() => {
     if (!p.data) return;
+    setServer(p.data);
     setForm({
       brand_terms: lines(p.data.brand_terms),
       categories: lines(p.data.categories),
@@ -731,7 +760,8 @@ export function ProtectionData({ me }: { me: Me }) {
     });
     setProducts(
       (p.data.products ?? []).map((x) => {
-        const m = typeof x.msrp === 'number' ? { amount: x.msrp, currency: 'USD' } : x.msrp;
+        // Stored as {"msrp": 429, "currency": "USD"}; the catalogue form {"msrp": {amount, currency}} too.
+        const m = typeof x.msrp === 'number' ? { amount: x.msrp, currency: x.currency || 'USD' } : x.msrp;
         return { name: x.name, terms: (x.terms ?? []).join(', '), msrp: m ? String(m.amount) : '', currency: m?.currency ?? 'USD' };
       }),
     );
@@ -743,7 +773,7 @@ export function ProtectionData({ me }: { me: Me }) {
     setSaved('');
     try {
       await put(`/v1/organisations/${encodeURIComponent(org)}/protection`, {
-        ...(p.data as object),
+        ...(server as object),
         brand_terms: unlines(form.brand_terms ?? ''),
         categories: unlines(form.categories ?? ''),
         authorized_sellers: unlines(form.authorized_sellers ?? ''),
@@ -795,45 +825,38 @@ export function ProtectionData({ me }: { me: Me }) {
                 {area('authorized_sellers', 'rh.authorized_sellers', 'common.one_per_line')}
                 {area('isbn_prefixes', 'rh.isbn_prefixes', 'common.one_per_line')}
               </Section>
-              <Section title={t('rh.products')}>
-                {products.length === 0 && <Empty>{t('rh.no_products')}</Empty>}
-                {products.map((x, i) => (
-                  <fieldset key={i} className="product-row">
-                    <legend className="sr-only">{t('rh.product_n', { n: i + 1 })}</legend>
-                    <Field label={t('rh.product_name')}>{(id) => <input id={id} value={x.name} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, name: e.target.value } : q)))} />}</Field>
-                    <Field label={t('rh.product_terms')}>{(id) => <input id={id} value={x.terms} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, terms: e.target.value } : q)))} />}</Field>
-                    <Field label={t('rh.msrp')}>{(id) => <input id={id} inputMode="decimal" value={x.msrp} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, msrp: e.target.value } : q)))} />}</Field>
-                    <Field label={t('rh.currency')}>{(id) => <input id={id} maxLength={3} value={x.currency} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, currency: e.target.value.toUpperCase() } : q)))} />}</Field>
-                    <button type="button" className="link-button" onClick={() => setProducts((ps) => ps.filter((_, j) => j !== i))}>
-                      {t('common.remove')}
-                    </button>
-                  </fieldset>
-                ))}
-                <button type="button" className="secondary small" onClick={() => setProducts((ps) => [...ps, { name: '', terms: '', msrp: '', currency: 'USD' }])}>
-                  {t('rh.add_product')}
-                </button>
-                <h3>{t('rh.reference_images')}</h3>
-                <p className="muted small">{t('rh.reference_images_hint', { n: images.length })}</p>
-                <Field label={t('rh.add_reference_image')}>
-                  {(id) => (
-                    <input
-                      id={id}
-                      type="file"
-                      accept="image/*"
-                      onChange={async (e) => {
-                        const f = e.target.files?.[0];
-                        if (!f) return;
-                        try {
-                          const b = await uploadBlob(f, 'listing_photo');
-                          setImages((im) => [...im, b.sha256]);
-                        } catch (err) {
-                          setError(err);
-                        }
-                      }}
-                    />
-                  )}
-                </Field>
-              </Section>
+              <div>
+                <Section title={t('rh.products')}>
+                  {products.length === 0 && <Empty>{t('rh.no_products')}</Empty>}
+                  {products.map((x, i) => (
+                    <fieldset key={i} className="product-row">
+                      <legend className="sr-only">{t('rh.product_n', { n: i + 1 })}</legend>
+                      <Field label={t('rh.product_name')}>{(id) => <input id={id} value={x.name} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, name: e.target.value } : q)))} />}</Field>
+                      <Field label={t('rh.product_terms')}>{(id) => <input id={id} value={x.terms} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, terms: e.target.value } : q)))} />}</Field>
+                      <Field label={t('rh.msrp')}>{(id) => <input id={id} inputMode="decimal" value={x.msrp} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, msrp: e.target.value } : q)))} />}</Field>
+                      <Field label={t('rh.currency')}>{(id) => <input id={id} maxLength={3} value={x.currency} onChange={(e) => setProducts((ps) => ps.map((q, j) => (j === i ? { ...q, currency: e.target.value.toUpperCase() } : q)))} />}</Field>
+                      <button type="button" className="link-button" onClick={() => setProducts((ps) => ps.filter((_, j) => j !== i))}>
+                        {t('common.remove')}
+                      </button>
+                    </fieldset>
+                  ))}
+                  <button type="button" className="secondary small" onClick={() => setProducts((ps) => [...ps, { name: '', terms: '', msrp: '', currency: 'USD' }])}>
+                    {t('rh.add_product')}
+                  </button>
+                </Section>
+                {server && (
+                  <ReferencePhotos
+                    org={org}
+                    images={images}
+                    mayEdit={me.role === 'rights_holder' || me.role === 'agent' || me.role === 'admin'}
+                    save={async (next) => {
+                      const r = await put<Protection>(`/v1/organisations/${encodeURIComponent(org)}/protection`, { ...server, reference_images: next });
+                      setServer(r);
+                      setImages(r.reference_images ?? []);
+                    }}
+                  />
+                )}
+              </div>
             </div>
             <p className="muted small">{t('rh.updated_at', { at: fmtDateTime(data.updated_at) })}</p>
             <ErrorMessage error={error} />
@@ -844,64 +867,354 @@ export function ProtectionData({ me }: { me: Me }) {
           </form>
         )}
       </Async>
+      <IsbnCatalogue org={org} />
     </>
+  );
+}
+
+// The genuine product photos screening compares listing photos with: each
+// with its quality as fingerprinted (from the bank's CSV export); photos
+// below quality 50 are too plain to match and are not used. Adding or
+// removing one saves at once (the rest of the form is left as it is).
+function ReferencePhotos({ org, images, mayEdit, save }: { org: string; images: string[]; mayEdit: boolean; save: (next: string[]) => Promise<void> }) {
+  const quality = useLoad(async () => {
+    if (!images.length) return new Map<string, ReferenceQuality>();
+    const banks = await get<{ items: { id: string }[] }>('/v1/photo-banks');
+    const bank = banks.items.find((b) => b.id === `reference:${org}`);
+    if (!bank) return new Map<string, ReferenceQuality>();
+    return referenceQualities(await getText(`/v1/photo-banks/${encodeURIComponent(bank.id)}/export`));
+  }, [org, images.join(',')]);
+  const [busy, setBusy] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [toast, setToast] = useState('');
+  const [fileKey, setFileKey] = useState(0);
+  async function change(next: string[], done: string, what: string) {
+    setBusy(what);
+    setError(null);
+    setToast('');
+    try {
+      await save(next);
+      setToast(done);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy('');
+    }
+  }
+  return (
+    <Section title={t('rh.reference_images')}>
+      <div data-testid="reference-photos">
+        <p className="muted small">{t('photos.reference_intro')}</p>
+        <Toast message={toast} />
+        {images.length === 0 ? (
+          <Empty>{t('photos.no_references')}</Empty>
+        ) : (
+          <ul className="reference-grid plain">
+            {images.map((sha, i) => {
+              const q = quality.data?.get(sha);
+              return (
+                <li key={sha} className="reference-item" data-testid="reference-photo-item">
+                  <img src={`/v1/blobs/${sha}`} alt={q?.label || t('photos.reference_n', { n: i + 1 })} className="thumb" loading="lazy" />
+                  <div className="small">
+                    <div className="reference-label">{q?.label || t('photos.reference_n', { n: i + 1 })}</div>
+                    {quality.loading && !quality.data ? (
+                      <span className="muted">{t('common.loading')}</span>
+                    ) : quality.error ? (
+                      <span className="muted">{t('photos.quality_unknown')}</span>
+                    ) : q ? (
+                      <span data-testid="reference-quality" className={q.indexed ? '' : 'warn'}>
+                        {t('photos.quality', { q: q.quality })} · {q.indexed ? t('photos.indexed') : t('photos.not_indexed')}
+                      </span>
+                    ) : (
+                      <span className="warn">{t('photos.no_fingerprint')}</span>
+                    )}
+                  </div>
+                  {mayEdit && (
+                    <button type="button" className="link-button small" disabled={!!busy} onClick={() => change(images.filter((x) => x !== sha), t('photos.removed'), sha)}>
+                      {t('photos.remove_n', { n: i + 1 })}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {mayEdit && (
+          <Field label={t('rh.add_reference_image')} hint={t('photos.upload_hint')}>
+            {(id, d) => (
+              <input
+                key={fileKey}
+                id={id}
+                type="file"
+                accept="image/jpeg,image/png,image/webp"
+                aria-describedby={d}
+                disabled={!!busy}
+                onChange={async (e) => {
+                  const f = e.target.files?.[0];
+                  if (!f) return;
+                  setBusy('upload');
+                  setError(null);
+                  try {
+                    const b = await uploadBlob(f, 'reference_photo');
+                    if (images.includes(b.sha256)) setToast(t('photos.already_registered'));
+                    else await change([...images, b.sha256], t('photos.added'), 'upload');
+                  } catch (err) {
+                    setError(err);
+                  } finally {
+                    setBusy('');
+                    setFileKey((k) => k + 1);
+                  }
+                }}
+              />
+            )}
+          </Field>
+        )}
+        {busy && <Loading label={busy === 'upload' ? t('photos.fingerprinting') : t('common.loading')} />}
+        <ErrorMessage error={error} />
+        {quality.error ? <ErrorMessage error={quality.error} onRetry={quality.reload} /> : null}
+      </div>
+    </Section>
+  );
+}
+
+// The works of the organisation's copyright registrations with their ISBNs
+// and list prices: the catalogue screening checks listings against. Works
+// are registered with the right (IP rights), its ISBN prefixes above.
+function IsbnCatalogue({ org }: { org: string }) {
+  const rights = useLoad(() => getAll<Right>(`/v1/rights${query({ org_id: org })}`, 5), [org]);
+  const works = (rights.data ?? []).flatMap((r) => (r.works ?? []).map((w) => ({ ...w, right: r })));
+  if (rights.data && works.length === 0) return null;
+  return (
+    <Section title={t('rh.isbn_catalogue')}>
+      <p className="muted small">{t('rh.isbn_catalogue_hint')}</p>
+      <Async value={rights}>
+        {() => (
+          <div className="table-wrap">
+            <table className="cards-on-phone" data-testid="isbn-catalogue">
+              <thead>
+                <tr>
+                  <th scope="col">{t('rh.work_title')}</th>
+                  <th scope="col">ISBN</th>
+                  <th scope="col">{t('rh.list_price')}</th>
+                  <th scope="col">{t('form.right')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {works.map((w, i) => (
+                  <tr key={`${w.right.id}-${i}`}>
+                    <td data-label={t('rh.work_title')}>{w.title}</td>
+                    <td data-label="ISBN"><code>{w.isbn || '—'}</code></td>
+                    <td data-label={t('rh.list_price')}>{w.list_price ? fmtMoney({ amount: w.list_price, currency: w.currency ?? 'USD' }) : '—'}</td>
+                    <td data-label={t('form.right')}>
+                      {w.right.id} <StateBadge state={w.right.verification} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Async>
+    </Section>
+  );
+}
+
+const AGENT_POINTERS: Record<string, 'agent_org_id' | 'document' | 'valid_until'> = {
+  '/agent_org_id': 'agent_org_id',
+  '/document_sha256': 'document',
+  '/valid_until': 'valid_until',
+};
+
+// Authorise an agency to file for the organisation (POST /v1/authorisations
+// with the signed authorisation document uploaded first).
+function AuthoriseAgentForm({ me, onDone }: { me: Me; onDone: (msg: string) => void }) {
+  const [agent, setAgent] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [until, setUntil] = useState('');
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [fileKey, setFileKey] = useState(0);
+  const problems = agentProblems({ agent_org_id: agent, document: !!file, valid_until: until }, me.org_id, serverNow());
+  const serverField = error instanceof ApiError ? AGENT_POINTERS[error.pointer] : undefined;
+  const errFor = (k: 'agent_org_id' | 'document' | 'valid_until') => {
+    if (serverField === k && error instanceof ApiError) return error.detail;
+    const p = problems[k];
+    return p && touched.has(k) ? t(`agents.problem_${p}` as MessageKey) : undefined;
+  };
+  const touch = (k: string) => setTouched((s) => new Set(s).add(k));
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(new Set(['agent_org_id', 'document', 'valid_until']));
+    setError(null);
+    if (Object.keys(problems).length || !file) return;
+    setBusy(true);
+    try {
+      const doc = await uploadBlob(file, 'authorisation');
+      const a = await post<AgentAuthorisation>('/v1/authorisations', {
+        agent_org_id: agent.trim(),
+        document_sha256: doc.sha256,
+        ...(until ? { valid_until: endOfDay(until) } : {}),
+      });
+      setAgent('');
+      setFile(null);
+      setUntil('');
+      setTouched(new Set());
+      setFileKey((k) => k + 1);
+      onDone(t('agents.authorised', { agent: a.agent_org_id }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={submit} noValidate className="authorise-agent" aria-labelledby="authorise-agent" data-testid="authorise-agent">
+      <h3 id="authorise-agent">{t('agents.authorise_title')}</h3>
+      <p className="muted small">{t('agents.authorise_intro')}</p>
+      <Field label={t('agents.agent_org')} required error={errFor('agent_org_id')} hint={t('agents.agent_org_hint')}>
+        {(id, d) => <input id={id} name="agent_org_id" aria-describedby={d} aria-invalid={!!errFor('agent_org_id')} value={agent} autoComplete="off" onChange={(e) => { setAgent(e.target.value); touch('agent_org_id'); if (serverField === 'agent_org_id') setError(null); }} />}
+      </Field>
+      <Field label={t('agents.document')} required error={errFor('document')} hint={t('agents.document_hint')}>
+        {(id, d) => <input key={fileKey} id={id} name="document" type="file" aria-describedby={d} aria-invalid={!!errFor('document')} onChange={(e) => { setFile(e.target.files?.[0] ?? null); touch('document'); }} />}
+      </Field>
+      <Field label={t('agents.valid_until')} error={errFor('valid_until')} hint={t('agents.valid_until_hint')}>
+        {(id, d) => <input id={id} name="valid_until" type="date" aria-describedby={d} aria-invalid={!!errFor('valid_until')} value={until} onChange={(e) => { setUntil(e.target.value); touch('valid_until'); if (serverField === 'valid_until') setError(null); }} />}
+      </Field>
+      <ErrorMessage error={serverField ? null : error} />
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          {busy ? t('common.uploading') : t('agents.authorise')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function AgentsSection({ me }: { me: Me }) {
+  const auths = useLoad(() => get<{ items: AgentAuthorisation[] }>('/v1/authorisations'), []);
+  const [confirming, setConfirming] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [toast, setToast] = useState('');
+  const now = useNow(60_000);
+  const mayGrant = me.role === 'rights_holder';
+  async function revoke(a: AgentAuthorisation) {
+    setError(null);
+    setToast('');
+    try {
+      await request('DELETE', `/v1/authorisations/${encodeURIComponent(a.id)}`);
+      setConfirming('');
+      setToast(t('agents.revoked_done', { agent: a.agent_org_id }));
+      auths.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <Section title={t('rh.agents')}>
+      <Toast message={toast} />
+      <ErrorMessage error={error} />
+      <Async value={auths}>
+        {(a) =>
+          a.items.length === 0 ? (
+            <Empty>{t('rh.no_agents')}</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="cards-on-phone" data-testid="authorisations">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('agents.agent_org')}</th>
+                    <th scope="col">{t('agents.principal')}</th>
+                    <th scope="col">{t('agents.valid_until')}</th>
+                    <th scope="col">{t('admin.status')}</th>
+                    <th scope="col">{t('agents.document')}</th>
+                    <th scope="col"><span className="sr-only">{t('agents.actions')}</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {a.items.map((x) => {
+                    const status = authorisationStatus(x, now);
+                    const mine = mayGrant && x.principal_org_id === me.org_id;
+                    return (
+                      <tr key={x.id}>
+                        <td data-label={t('agents.agent_org')}><strong>{x.agent_org_id}</strong></td>
+                        <td data-label={t('agents.principal')}>{x.principal_org_id}</td>
+                        <td data-label={t('agents.valid_until')}>{x.valid_until ? fmtDate(x.valid_until) : t('rh.no_end')}</td>
+                        <td data-label={t('admin.status')}><span className={`badge auth-${status}`}>{t(`agents.status_${status}` as MessageKey)}</span></td>
+                        <td data-label={t('agents.document')}>
+                          <a href={`/v1/blobs/${x.document_sha256}`} target="_blank" rel="noopener">{t('agents.open_document')}</a>
+                        </td>
+                        <td data-label={t('agents.actions')}>
+                          {mine && status !== 'revoked' && (confirming === x.id ? (
+                            <span className="confirm-inline" role="group" aria-label={t('agents.revoke_confirm', { agent: x.agent_org_id })}>
+                              <span className="small">{t('agents.revoke_confirm', { agent: x.agent_org_id })}</span>
+                              <button type="button" className="danger small" onClick={() => revoke(x)} autoFocus>{t('agents.revoke')}</button>
+                              <button type="button" className="secondary small" onClick={() => setConfirming('')}>{t('common.cancel')}</button>
+                            </span>
+                          ) : (
+                            <button type="button" className="link-button" onClick={() => setConfirming(x.id)}>
+                              {t('agents.revoke_agent', { agent: x.agent_org_id })}
+                            </button>
+                          ))}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Async>
+      {mayGrant && <AuthoriseAgentForm me={me} onDone={(msg) => { setToast(msg); auths.reload(); }} />}
+    </Section>
   );
 }
 
 export function OrganisationScreen({ me }: { me: Me }) {
   const org = useLoad(() => get<Organisation>(`/v1/organisations/${encodeURIComponent(me.org_id)}`), [me.org_id]);
-  const auths = useLoad(() => get<{ items: { id: string; agent_org_id: string; principal_org_id: string; valid_until?: string; revoked: boolean; created_at: string }[] }>('/v1/authorisations'), []);
   const users = useLoad(() => getAll<{ id: string; email: string; name: string; role: string }>('/v1/users', 3), []);
   return (
     <>
       <h1>{t('rh.org_title')}</h1>
       <div className="two-col">
-        <Section title={t('rh.org_details')}>
-          <Async value={org}>
-            {(o) => (
-              <KeyValues
-                rows={[
-                  [t('rh.org_name'), o.name],
-                  [t('rh.org_kind'), o.kind],
-                  [t('rh.contact'), o.contact_email || '—'],
-                  [t('rh.country'), o.country || '—'],
-                  [t('rh.standing'), <StateBadge key="s" state={o.standing} />],
-                  [t('rh.trusted_flagger'), o.trusted_flagger ? t('common.yes') : t('common.no')],
-                  ...(o.member_ids?.length ? ([[t('rh.members'), o.member_ids.join(', ')]] as [string, string][]) : []),
-                ]}
-              />
-            )}
-          </Async>
-        </Section>
-        <Section title={t('rh.agents')}>
-          <Async value={auths}>
-            {(a) =>
-              a.items.length === 0 ? (
-                <Empty>{t('rh.no_agents')}</Empty>
-              ) : (
-                <ul className="plain">
-                  {a.items.map((x) => (
-                    <li key={x.id}>
-                      <strong>{x.agent_org_id}</strong> → {x.principal_org_id} · {x.revoked ? t('rh.revoked') : x.valid_until ? t('rh.valid_until', { at: fmtDate(x.valid_until) }) : t('rh.no_end')}
-                    </li>
-                  ))}
-                </ul>
-              )
-            }
-          </Async>
-          <h3>{t('rh.people')}</h3>
-          <Async value={users}>
-            {(u) => (
-              <ul className="plain">
-                {u.map((x) => (
-                  <li key={x.id}>
-                    {x.name} · {x.email} · {t(`role.${x.role}` as MessageKey)}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Async>
-        </Section>
+        <div>
+          <Section title={t('rh.org_details')}>
+            <Async value={org}>
+              {(o) => (
+                <KeyValues
+                  rows={[
+                    [t('rh.org_name'), o.name],
+                    [t('rh.org_kind'), o.kind],
+                    [t('rh.contact'), o.contact_email || '—'],
+                    [t('rh.country'), o.country || '—'],
+                    [t('rh.standing'), <StateBadge key="s" state={o.standing} />],
+                    [t('rh.trusted_flagger'), o.trusted_flagger ? t('common.yes') : t('common.no')],
+                    ...(o.member_ids?.length ? ([[t('rh.members'), o.member_ids.join(', ')]] as [string, string][]) : []),
+                  ]}
+                />
+              )}
+            </Async>
+          </Section>
+          <Section title={t('rh.people')}>
+            <Async value={users}>
+              {(u) =>
+                u.length === 0 ? (
+                  <Empty>{t('common.none')}</Empty>
+                ) : (
+                  <ul className="plain">
+                    {u.map((x) => (
+                      <li key={x.id}>
+                        {x.name} · {x.email} · {t(`role.${x.role}` as MessageKey)}
+                      </li>
+                    ))}
+                  </ul>
+                )
+              }
+            </Async>
+          </Section>
+        </div>
+        <AgentsSection me={me} />
       </div>
     </>
   );

@@ -364,8 +364,9 @@ test('the operator edits category bans with live validation, a confirmation and 
   const rows = form.getByTestId('ban-row');
   await rows.first().getByLabel('Ban id').waitFor();
   expect((await rows.count()) === 1 && (await rows.first().getByLabel('Ban id').inputValue()) === 'airbags', 'the demo ban is listed');
-  // A new ban: live validation as it is typed.
-  await form.getByRole('button', { name: 'Add a ban' }).click();
+  // A new ban, added with the keyboard: live validation as it is typed.
+  await form.getByRole('button', { name: 'Add a ban' }).focus();
+  await page.keyboard.press('Enter');
   const added = rows.nth(1);
   expect(await added.getByLabel('Ban id').evaluate((el) => el === document.activeElement), 'the new ban has the focus');
   await added.getByLabel('Ban id').fill('airbags');
@@ -577,8 +578,13 @@ test('a rights holder authorises an agent and revokes it', async () => {
   const fresh = table.locator('tr', { hasText: /Jun 30, 2027|30 Jun 2027/ });
   await fresh.waitFor();
   await shot(page, 'rights-holder-agents');
-  await fresh.getByRole('button', { name: 'Revoke brandguard' }).click();
-  await fresh.getByRole('button', { name: 'Revoke', exact: true }).click();
+  // With the keyboard: the confirmation takes the focus.
+  await fresh.getByRole('button', { name: 'Revoke brandguard' }).focus();
+  await page.keyboard.press('Enter');
+  const confirmRevoke = fresh.getByRole('button', { name: 'Revoke', exact: true });
+  await confirmRevoke.waitFor();
+  expect(await confirmRevoke.evaluate((el) => el === document.activeElement), 'the confirmation has the focus');
+  await page.keyboard.press('Enter');
   await page.getByText('The authorisation of brandguard is revoked.').waitFor();
   await fresh.getByText('revoked').waitFor();
   const all = await api(server.base, 'cf_demo_brand', 'GET', '/v1/authorisations');

@@ -56,7 +56,7 @@ const fs::path kScreening = fs::path(SHARED_TESTDATA) / "screening";
 TEST_F(CliTest, MigrateCreatesTheSchema) {
   CliRun r = Cli("migrate " + data_);
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("schema version 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("schema version 4"), std::string::npos) << r.out;
 }
 
 TEST_F(CliTest, ImportsTheSharedCatalogueAndListings) {

@@ -253,27 +253,34 @@ struct InterleavedDcScan {
 // decode cleanly (see the header).
 bool DecodeInterleavedDc(const InterleavedDcScan& scan, const uint8_t* data, const uint8_t* end,
                          std::vector<int32_t>& luma) {
-  luma.assign(size_t{scan.luma_cols} * scan.luma_rows, 0);
+  // Locals, not scan's fields: the stores into `luma` (int32) could alias them.
+  const uint32_t cols = scan.luma_cols, rows = scan.luma_rows;
+  const uint32_t luma_h = scan.luma_h, luma_v = scan.luma_v;
+  const int blocks_in_mcu = scan.blocks_in_mcu, restart_interval = scan.restart_interval;
+  const bool first = scan.first;
+  const std::array<InterleavedDcScan::Block, 10> blocks = scan.blocks;
+  luma.assign(size_t{cols} * rows, 0);
+  int32_t* const out = luma.data();
   ScanReader reader(data, end);
   std::array<int32_t, 4> pred{};
   int next_restart = 0;
-  int restarts_to_go = scan.restart_interval;
+  int restarts_to_go = restart_interval;
   for (uint32_t my = 0; my < scan.mcu_rows; ++my) {
     for (uint32_t mx = 0; mx < scan.mcus_per_row; ++mx) {
-      if (scan.restart_interval != 0) {
+      if (restart_interval != 0) {
         if (restarts_to_go == 0) {
           if (!reader.Restart(next_restart)) return false;
           next_restart = (next_restart + 1) & 7;
-          restarts_to_go = scan.restart_interval;
+          restarts_to_go = restart_interval;
           pred.fill(0);
         }
         --restarts_to_go;
       }
-      for (int k = 0; k < scan.blocks_in_mcu; ++k) {
-        const InterleavedDcScan::Block block = scan.blocks[k];
+      for (int k = 0; k < blocks_in_mcu; ++k) {
+        const InterleavedDcScan::Block block = blocks[k];
         reader.Fill();
         int32_t value;
-        if (scan.first) {
+        if (first) {
           const int category = reader.Decode(*scan.decoders[block.slot]);
           if (category < 0) return false;
           // T.81 F.2.2.1 EXTEND, without branches (the sign is random).
@@ -286,9 +293,9 @@ bool DecodeInterleavedDc(const InterleavedDcScan& scan, const uint8_t* data, con
           value = static_cast<int32_t>(reader.Bits(1));
         }
         if (!block.luma) continue;
-        const uint32_t x = mx * scan.luma_h + block.dx;
-        const uint32_t y = my * scan.luma_v + block.dy;
-        if (x < scan.luma_cols && y < scan.luma_rows) luma[size_t{y} * scan.luma_cols + x] = value;
+        const uint32_t x = mx * luma_h + block.dx;
+        const uint32_t y = my * luma_v + block.dy;
+        if (x < cols && y < rows) out[size_t{y} * cols + x] = value;
       }
     }
   }

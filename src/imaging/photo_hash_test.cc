@@ -1,10 +1,11 @@
-// HashPhoto's JPEG fast path (luma straight into PDQ's plane, chroma-only
-// progressive scans left out, M/8 scaling) gives exactly the hashes of the
-// plain luma-only RGB decode wherever the two decode at the same scale: on
-// the sample photos at full size, and on synthetic JPEGs in every variant the
-// decoders read (baseline, progressive, arithmetic, grey, CMYK, every EXIF
-// orientation) at full size and 1/2; damaged files are still errors. (The
-// 10-bit bound at the fast path's own scales is golden_test.cc's.)
+// HashPhoto's JPEG fast path (luma straight into PDQ's plane, progressive
+// YCbCr files through their luma's own frame, M/8 scaling) gives exactly the
+// hashes of the plain luma-only RGB decode wherever the two decode at the
+// same scale: on the sample photos at full size, and on synthetic JPEGs in
+// every variant the decoders read (baseline, progressive, arithmetic, grey,
+// CMYK, every EXIF orientation) at full size and 1/2; its plane is libjpeg's
+// grey decode of the whole file; damaged files are still errors. (The 10-bit
+// bound at the fast path's own scales is golden_test.cc's.)
 #include "imaging/photo_hash.h"
 
 #include <gtest/gtest.h>

@@ -288,6 +288,27 @@ test('the dashboard renders its charts, with the numbers one click away', async 
   await ctx.close();
 });
 
+test('the dashboard keeps to each user: a rights holder sees only its own figures, a seller is refused in words', async () => {
+  {
+    const { ctx, page } = await signedIn('brand@demo.counterfoil');
+    const first = page.waitForResponse((r) => r.url().includes('/v1/reports/dashboard') && r.status() === 200);
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const report = await (await first).json();
+    const orgs = report.top_rights_holders.map((o) => o.org_id);
+    expect(orgs.length > 0 && orgs.every((id) => id === 'aurora'), `only Aurora's figures: ${JSON.stringify(orgs)}`);
+    const all = await api(server.base, 'cf_demo_reviewer', 'GET', '/v1/reports/dashboard');
+    expect(all.top_rights_holders.some((o) => o.org_id !== 'aurora'), 'staff see other rights holders too');
+    await page.getByTestId('chart-categories').locator('canvas').waitFor();
+    await ctx.close();
+  }
+  {
+    const { ctx, page } = await signedIn('seller@demo.counterfoil');
+    await page.goto(`${server.base}/dashboard`);
+    await page.getByRole('alert').getByText('reports are for platform staff').waitFor();
+    await ctx.close();
+  }
+});
+
 test('the operator admin shows marketplaces, regimes and the webhook log', async () => {
   const { ctx, page } = await signedIn('admin@demo.counterfoil');
   await page.getByText('Tianmao Demo Mall').waitFor();

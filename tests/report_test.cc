@@ -16,6 +16,7 @@
 #include <set>
 
 #include "service/reports.h"
+#include "storage/store.h"
 #include "tests/support/fixture.h"
 
 namespace counterfoil::testing {
@@ -400,6 +401,46 @@ TEST_F(Report, ServedOverHttpWithTheFiguresOfTheService) {
   EXPECT_EQ(empty.At("/handling_time/notices/count"), json::value(0));
   EXPECT_TRUE(empty.At("/handling_time/notices/p50_seconds").is_null());
   EXPECT_TRUE(empty.At("/top_rights_holders").as_array().empty());
+}
+
+// More decisions than one page of the store (1000 rows): every one is counted
+// once, in its bucket.
+TEST_F(Report, CountsEveryDecisionAcrossStorePages) {
+  constexpr int kNotices = 2503;
+  Status s = app_->store().Write([&](storage::Tx& tx) -> Status {
+    for (int i = 0; i < kNotices; ++i) {
+      domain::Notice n;
+      n.id = "ntc_bulk_" + std::to_string(i);
+      n.marketplace_id = "taobao";
+      n.complainant_org_id = n.principal_org_id = i % 2 ? "acme" : "rival";
+      n.right_id = i % 2 ? acme_right_ : rival_right_;
+      n.listing_id = "t-s1-1";
+      n.seller_id = "s1";
+      n.infringement_type = "counterfeit";
+      n.state = i % 5 == 0 ? domain::NoticeState::kRejected : domain::NoticeState::kAccepted;
+      n.received_at = T("2026-03-01T00:00:00Z");
+      n.decided_at = T("2026-03-01T00:00:00Z") + std::chrono::minutes(i);  // 3 days of minutes
+      n.snapshot = json::object{{"category", "shoes"}};
+      RETURN_IF_ERROR(tx.notices().Insert(n));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  DashboardReport r = Dashboard(keys_.admin, {.from = "2026-03-01", .to = "2026-03-02"});
+  // 1440 minutes a day: 1440 decisions on 1 March, 1063 on 2 March; every fifth a rejection.
+  ASSERT_EQ(r.removals.size(), 2u);
+  EXPECT_EQ(r.removals[0].notices, 1440 - 288);
+  EXPECT_EQ(r.removals[1].notices, 1063 - 213);
+  EXPECT_EQ(r.notice_removals, kNotices - 501);
+  EXPECT_EQ(r.notice_handling.count, kNotices);
+  EXPECT_EQ(r.notice_handling.p50_seconds, 1251 * 60);  // rank 1252 of 0..2502 minutes
+  EXPECT_EQ(r.notice_handling.p99_seconds, 2477 * 60);  // rank 2478
+  ASSERT_EQ(r.top_categories.size(), 1u);
+  EXPECT_EQ(r.top_categories[0].removals, kNotices - 501);
+  ASSERT_EQ(r.repeat_infringers.size(), 1u);
+  EXPECT_EQ(r.repeat_infringers[0].removals, kNotices - 501);
+  DashboardReport acme = Dashboard(keys_.acme, {.from = "2026-03-01", .to = "2026-03-02"});
+  EXPECT_EQ(acme.notice_handling.count, 1251);  // the odd ones
 }
 
 TEST_F(Report, BadInputNamesTheParameterAtFault) {

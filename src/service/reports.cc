@@ -83,10 +83,11 @@ HandlingTimes Summarise(std::vector<int64_t>& seconds) {
   return h;
 }
 
-// Pages through every row of `repo` matching `f`, calling fn on each.
+// Pages through every row of `repo` matching `f` in decision order (the
+// order of the decided_at index the filter ranges over), calling fn on each.
 template <typename T, typename Fn>
-Status ForEach(storage::Repository<T>& repo, const Filter& f, Fn fn) {
-  storage::PageRequest page{.limit = kPageSize};
+Status ForEachDecided(storage::Repository<T>& repo, const Filter& f, Fn fn) {
+  storage::PageRequest page{.order_by = {"decided_at"}, .limit = kPageSize};
   while (true) {
     ASSIGN_OR_RETURN(auto rows, repo.List(f, page));
     for (const auto& row : rows.items) fn(row);
@@ -258,7 +259,7 @@ Result<DashboardReport> ReportService::Dashboard(const Principal& p, const Dashb
         return InvalidArgument("marketplace " + req.marketplace_id + " does not exist",
                                "marketplace_id");
     }
-    RETURN_IF_ERROR(ForEach(tx.notices(), notices, [&](const domain::Notice& n) {
+    RETURN_IF_ERROR(ForEachDecided(tx.notices(), notices, [&](const domain::Notice& n) {
       if (!n.decided_at) return;
       notice_seconds.push_back(Seconds(n.received_at, *n.decided_at));
       if (!IsNoticeTakedown(n.state)) return;
@@ -270,7 +271,7 @@ Result<DashboardReport> ReportService::Dashboard(const Principal& p, const Dashb
       count_seller(n.marketplace_id, n.seller_id, n.strike_id)
           .rights_holder_ids.insert(n.principal_org_id);
     }));
-    RETURN_IF_ERROR(ForEach(tx.screening_hits(), hits, [&](const domain::ScreeningHit& h) {
+    RETURN_IF_ERROR(ForEachDecided(tx.screening_hits(), hits, [&](const domain::ScreeningHit& h) {
       if (!h.decided_at) return;
       if (h.decided_by != "system" && h.status != HitStatus::kOpen)
         hit_seconds.push_back(Seconds(h.created_at, *h.decided_at));

@@ -309,6 +309,20 @@ test('the dashboard keeps to each user: a rights holder sees only its own figure
   }
 });
 
+test('the dashboard in Simplified Chinese fits a phone', async () => {
+  const { ctx, page } = await signedIn('reviewer@demo.counterfoil', { width: 390, height: 844 });
+  await page.getByLabel('Language').first().selectOption('zh-CN');
+  await page.goto(`${server.base}/dashboard`);
+  await page.getByRole('heading', { name: '数据看板' }).waitFor();
+  await page.getByTestId('chart-removals').locator('canvas').waitFor();
+  await page.getByLabel('汇总粒度').selectOption('week');
+  await page.getByTestId('chart-removals').getByText('按来源统计的每周下架量').waitFor();
+  await shot(page, 'dashboard-phone-zh');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow <= 1, `no horizontal scrolling on a phone (${overflow}px)`);
+  await ctx.close();
+});
+
 test('the operator admin shows marketplaces, regimes and the webhook log', async () => {
   const { ctx, page } = await signedIn('admin@demo.counterfoil');
   await page.getByText('Tianmao Demo Mall').waitFor();

@@ -1190,10 +1190,12 @@ void HashIndex::MaintainMultiIndex() {
     return;
   }
   if (packed_ != nullptr) {
-    // Merge when a quarter of the packed entries have gone stale or been
-    // outgrown by the chunk tables: O(n) every n/4 updates.
+    // Merge when the chunk tables' entries and the dead packed ones pass a
+    // quarter of the packed ones (O(n) every n/4 updates), or of the size
+    // Reserve announced while a load is under way (fewer packings on the way
+    // to it).
     const size_t stale = packed_->delta_size() + packed_->dead();
-    if (stale > packed_->slots() / 4) {
+    if (stale > std::max(packed_->slots(), n < reserved_ ? reserved_ : 0) / 4) {
       RebuildTables();
       return;
     }

@@ -438,46 +438,45 @@ FastPathMemory& ThreadFastPathMemory() {
 
 }  // namespace
 
-Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
-                            LumaPlane& plane) {
+namespace {
+
+// Runs `job` as the fast path does: luma only, through this thread's
+// rewrite buffer and coefficient arena.
+Status RunFastPathJob(std::span<const uint8_t> bytes, const DecodeOptions& options,
+                      JpegJob& job) {
   if (bytes.size() < 3 || bytes[0] != 0xFF || bytes[1] != 0xD8 || bytes[2] != 0xFF) {
     return InvalidArgument("JPEG: wrong magic number (expected FF D8 FF)");
   }
   DecodeOptions luma_options = options;
   luma_options.jpeg_luma_only = true;
   FastPathMemory& memory = ThreadFastPathMemory();
-  JpegJob job;
   job.bytes = bytes;
   job.options = &luma_options;
-  plane.width = plane.height = 0;
-  plane.orientation = Orientation::kNormal;
-  job.luma = &plane;
   job.luma_frame = &memory.luma_frame;
   job.arena = &memory.arena;
   RunDecode(&job);
   memory.Trim();
-  if (!job.status.ok()) return std::move(job.status);
+  return std::move(job.status);
+}
+
+}  // namespace
+
+Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
+                            LumaPlane& plane) {
+  plane.width = plane.height = 0;
+  plane.orientation = Orientation::kNormal;
+  JpegJob job;
+  job.luma = &plane;
+  RETURN_IF_ERROR(RunFastPathJob(bytes, options, job));
   if (plane.width == 0) return false;  // CMYK or YCCK
   plane.orientation = job.orientation;
   return true;
 }
 
 Status ReadJpegCoefficients(std::span<const uint8_t> bytes, const DecodeOptions& options) {
-  if (bytes.size() < 3 || bytes[0] != 0xFF || bytes[1] != 0xD8 || bytes[2] != 0xFF) {
-    return InvalidArgument("JPEG: wrong magic number (expected FF D8 FF)");
-  }
-  DecodeOptions luma_options = options;
-  luma_options.jpeg_luma_only = true;
-  FastPathMemory& memory = ThreadFastPathMemory();
   JpegJob job;
-  job.bytes = bytes;
-  job.options = &luma_options;
-  job.luma_frame = &memory.luma_frame;
-  job.arena = &memory.arena;
   job.coefficients_only = true;
-  RunDecode(&job);
-  memory.Trim();
-  return std::move(job.status);
+  return RunFastPathJob(bytes, options, job);
 }
 
 }  // namespace internal

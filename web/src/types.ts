@@ -195,6 +195,9 @@ export interface Regime {
   counter_notice_window_days: number;
   restoration: string;
   restore_after_days: number;
+  restore_min_days?: number;
+  restore_max_days?: number;
+  info_request_days?: number;
   appeal: boolean;
   appeal_window_days: number;
   review_sla_hours: number;
@@ -204,6 +207,7 @@ export interface Marketplace {
   id: string;
   name: string;
   regimes: string[];
+  regime_overrides?: Record<string, Record<string, unknown>>;
   repeat_infringer?: Record<string, unknown>;
   screening?: { block?: number; review?: number };
   url_template: string;

@@ -32,7 +32,7 @@
 //   halves within 1 bit; a bucket is a contiguous run of the other halves
 //   (16-bit tags, scanned 16 at a time), so a dihedral query reads ~2,200
 //   runs and checks ~1,300 candidates instead of ~40,000 random cache lines
-//   (0.35-0.4 ms at 10 million on one core of this VM; README.md). Entries
+//   (0.3 ms at 10 million on one core of this VM; README.md). Entries
 //   added later go to the updatable tables above (the delta), and are merged
 //   in, O(n), when the delta and the removed or replaced entries pass a
 //   quarter of the packed ones; Compact() merges at once (after a bank is

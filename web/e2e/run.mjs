@@ -452,6 +452,87 @@ test('the operator edits category bans with live validation, a confirmation and 
   await ctx.close();
 });
 
+test('the operator creates a marketplace under two regimes and overrides a window, with live validation and server errors on their field', async () => {
+  const { ctx, page } = await signedIn('admin@demo.counterfoil');
+  await page.goto(`${server.base}/admin?tab=marketplaces`);
+  const form = page.getByTestId('new-marketplace');
+  // Live validation of the new marketplace as it is typed.
+  await form.getByLabel('Marketplace id').fill('tmall-demo');
+  await form.getByText('A marketplace already has this id.').waitFor();
+  await form.getByLabel('Marketplace id').fill('e2e bazaar');
+  await form.getByText('Use only letters, digits and . _ : -').waitFor();
+  await form.getByLabel('Marketplace id').fill('e2e-bazaar');
+  await form.getByLabel('Marketplace name').fill('E2E Bazaar');
+  await form.getByLabel('Listing URL template').fill('https://e2e-bazaar.example/item/{id}');
+  await form.getByRole('button', { name: 'Create the marketplace' }).click();
+  await form.getByText('Choose at least one regime.').waitFor();
+  const early = await fetch(`${server.base}/v1/marketplaces/e2e-bazaar`, { headers: { Authorization: 'Bearer cf_demo_admin' } });
+  expect(early.status === 404, `nothing is created without a regime (${early.status})`);
+  // Two regimes, chosen with the keyboard: the DMCA first, so it sets the restoration window.
+  await form.getByRole('checkbox', { name: /United States — DMCA/ }).focus();
+  await page.keyboard.press('Space');
+  await form.getByRole('checkbox', { name: /European Union — Digital Services Act/ }).check();
+  expect((await form.getByText('Choose at least one regime.').count()) === 0, 'the regime error goes once one is chosen');
+  await form.getByRole('button', { name: 'Create the marketplace' }).click();
+  await form.getByText('Marketplace e2e-bazaar created.').waitFor();
+  const created = await api(server.base, 'cf_demo_admin', 'GET', '/v1/marketplaces/e2e-bazaar');
+  expect(JSON.stringify(created.regimes) === '["us_dmca","eu_dsa"]', `regimes in the order chosen: ${JSON.stringify(created.regimes)}`);
+  expect(created.url_template === 'https://e2e-bazaar.example/item/{id}', `url template saved: ${created.url_template}`);
+  // Its card: the effective windows beside the built-in ones, then an override of the DMCA's restoration day.
+  const card = page.locator('article.card').filter({ has: page.getByRole('heading', { name: /E2E Bazaar/ }) });
+  const editor = card.getByTestId('regime-editor');
+  const restoreRow = editor.locator('tr[data-window=restore_after_days]');
+  await restoreRow.getByTestId('effective-value').filter({ hasText: '10 days' }).waitFor();
+  expect((await restoreRow.getByText('changed').count()) === 0, 'nothing is changed yet');
+  const us = editor.getByRole('group', { name: 'Windows under United States — DMCA' });
+  const eu = editor.getByRole('group', { name: 'Windows under European Union — Digital Services Act' });
+  expect((await eu.getByRole('textbox', { name: 'Restore after (days)' }).count()) === 0, 'the DSA does not restore, so it has no restoration window to override');
+  await us.getByRole('textbox', { name: 'Restore after (days)' }).fill('20');
+  await us.getByText('Between 10 and 14.').waitFor();
+  expect((await us.getByRole('textbox', { name: 'Restore after (days)' }).getAttribute('aria-invalid')) === 'true', 'the restoration field is marked invalid');
+  await editor.getByRole('button', { name: 'Save regimes and windows' }).click();
+  await editor.getByText('Fix the fields marked in red first.').waitFor();
+  await us.getByRole('textbox', { name: 'Restore after (days)' }).fill('12');
+  await editor.getByTestId('marketplace-changes').getByText('Restore after (days) under us_dmca: built-in → 12').waitFor();
+  await editor.getByRole('button', { name: 'Save regimes and windows' }).click();
+  await editor.getByText('Regimes and windows of E2E Bazaar saved.').waitFor();
+  await restoreRow.getByTestId('effective-value').filter({ hasText: '12 days' }).waitFor();
+  await restoreRow.getByText('changed').waitFor();
+  expect((await restoreRow.locator('td').first().textContent()) === '10 days', 'the built-in value stays beside it');
+  let effective = await api(server.base, 'cf_demo_admin', 'GET', '/v1/marketplaces/e2e-bazaar/regime');
+  expect(effective.restore_after_days === 12 && effective.restoration === 'business_days', `effective restoration: ${JSON.stringify(effective)}`);
+  await card.evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -60); // below the sticky header
+  });
+  await shot(page, 'operator-marketplaces');
+  // The DSA's six-month floor is the server's: its words come back on the appeal window.
+  await eu.getByRole('textbox', { name: 'Appeal window (days)' }).fill('30');
+  await editor.getByRole('button', { name: 'Save regimes and windows' }).click();
+  await eu.getByText('at least 184').waitFor();
+  expect((await eu.getByRole('textbox', { name: 'Appeal window (days)' }).getAttribute('aria-invalid')) === 'true', 'the appeal field is marked invalid');
+  await editor.getByRole('alert').filter({ hasText: 'regime_overrides/eu_dsa/appeal_window_days' }).waitFor();
+  effective = await api(server.base, 'cf_demo_admin', 'GET', '/v1/marketplaces/e2e-bazaar/regime');
+  expect(effective.appeal_window_days === 184, `the refused override is not saved: ${effective.appeal_window_days}`);
+  await shot(page, 'operator-marketplaces-error');
+  // Dropping both overrides brings the built-in windows back.
+  await eu.getByRole('button', { name: 'Use the built-in value for Appeal window (days) under European Union — Digital Services Act' }).click();
+  expect((await eu.getByText('at least 184').count()) === 0, 'the server error goes with the value');
+  await us.getByRole('button', { name: 'Use the built-in value for Restore after (days) under United States — DMCA' }).click();
+  await editor.getByTestId('marketplace-changes').getByText('Restore after (days) under us_dmca: 12 → built-in').waitFor();
+  await editor.getByRole('button', { name: 'Save regimes and windows' }).click();
+  await restoreRow.getByTestId('effective-value').filter({ hasText: '10 days' }).waitFor();
+  const after = await api(server.base, 'cf_demo_admin', 'GET', '/v1/marketplaces/e2e-bazaar');
+  expect(JSON.stringify(after.regime_overrides) === '{}', `no overrides left: ${JSON.stringify(after.regime_overrides)}`);
+  await ctx.close();
+  // The same screen on a phone.
+  const phone = await signedIn('admin@demo.counterfoil', { width: 390, height: 844 });
+  await phone.page.goto(`${server.base}/admin?tab=marketplaces`);
+  await phone.page.getByTestId('regime-editor').first().waitFor();
+  await noHorizontalScroll(phone.page, 'marketplaces and regimes');
+  await phone.ctx.close();
+});
+
 test('a rights holder adds a reference photo and sees its quality', async () => {
   const { ctx, page } = await signedIn('brand@demo.counterfoil');
   await page.getByRole('link', { name: 'Protection data' }).click();

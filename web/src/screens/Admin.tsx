@@ -8,11 +8,12 @@ import { fmtDateTime, fmtNumber, t, type MessageKey } from '../i18n';
 import { navigate, searchParam, useLocation } from '../router';
 import type { ApiKey, Delivery, Marketplace, Me, Regime, User, Webhook } from '../types';
 import { CategoryBans } from './CategoryBans';
+import { NewMarketplace, RegimeEditor } from './Marketplaces';
 
 type TabId = 'marketplaces' | 'screening' | 'bans' | 'users' | 'keys' | 'webhooks';
 const TABS: TabId[] = ['marketplaces', 'screening', 'bans', 'users', 'keys', 'webhooks'];
 
-function MarketplaceCard({ m, onSaved }: { m: Marketplace; onSaved: () => void }) {
+function MarketplaceCard({ m, builtIns, onSaved }: { m: Marketplace; builtIns: Regime[]; onSaved: () => void }) {
   const regime = useLoad(() => get<Regime>(`/v1/marketplaces/${m.id}/regime`), [m.id]);
   const ri = (m.repeat_infringer ?? {}) as { strikes_to_suspend?: number; window_days?: number };
   const [block, setBlock] = useState(String(m.screening?.block ?? ''));
@@ -52,15 +53,14 @@ function MarketplaceCard({ m, onSaved }: { m: Marketplace; onSaved: () => void }
           <KeyValues
             rows={[
               [t('admin.legal_basis'), r.legal_basis],
-              [t('admin.review_sla'), t('admin.hours', { n: r.review_sla_hours })],
-              [t('admin.counter_notice'), r.counter_notice ? t('admin.days', { n: r.counter_notice_window_days }) : t('common.no')],
               [t('admin.restoration'), r.restoration === 'none' ? t('common.no') : `${r.restoration} · ${t('admin.days', { n: r.restore_after_days })}`],
-              [t('admin.appeal'), r.appeal ? t('admin.days', { n: r.appeal_window_days }) : t('common.no')],
               [t('admin.required_fields'), r.required_notice_fields.map((f) => f.pointer).join(', ')],
             ]}
           />
         )}
       </Async>
+      <RegimeEditor m={m} builtIns={builtIns} effective={regime} onSaved={onSaved} />
+      <h4>{t('admin.policy_title')}</h4>
       <form onSubmit={save} className="inline-form" aria-label={t('admin.policy_for', { name: m.name })}>
         <Field label={t('admin.block_threshold')} hint="0–1">{(id, d) => <input id={id} aria-describedby={d} inputMode="decimal" value={block} onChange={(e) => setBlock(e.target.value)} />}</Field>
         <Field label={t('admin.review_threshold')} hint="0–1">{(id, d) => <input id={id} aria-describedby={d} inputMode="decimal" value={review} onChange={(e) => setReview(e.target.value)} />}</Field>
@@ -71,6 +71,35 @@ function MarketplaceCard({ m, onSaved }: { m: Marketplace; onSaved: () => void }
       <ErrorMessage error={error} />
       <Toast message={saved} />
     </article>
+  );
+}
+
+function MarketplacesAdmin() {
+  const markets = useLoad(() => get<{ items: Marketplace[] }>('/v1/marketplaces'), []);
+  const regimes = useLoad(() => get<{ items: Regime[] }>('/v1/regimes'), []);
+  return (
+    <Async value={regimes}>
+      {({ items: builtIns }) => (
+        <>
+          <Section title={t('mkt.new_title')}>
+            <NewMarketplace builtIns={builtIns} taken={(markets.data?.items ?? []).map((x) => x.id)} onCreated={markets.reload} />
+          </Section>
+          <Async value={markets}>
+            {(m) =>
+              m.items.length === 0 ? (
+                <Empty>{t('mkt.none')}</Empty>
+              ) : (
+                <div className="stack">
+                  {m.items.map((x) => (
+                    <MarketplaceCard key={x.id} m={x} builtIns={builtIns} onSaved={markets.reload} />
+                  ))}
+                </div>
+              )
+            }
+          </Async>
+        </>
+      )}
+    </Async>
   );
 }
 
@@ -443,14 +472,13 @@ function WebhooksAdmin() {
 export function AdminScreen({ me }: { me: Me }) {
   const path = useLocation();
   const tab = (TABS.includes(searchParam(path, 'tab') as TabId) ? searchParam(path, 'tab') : 'marketplaces') as TabId;
-  const markets = useLoad(() => get<{ items: Marketplace[] }>('/v1/marketplaces'), []);
   return (
     <>
       <h1>{t('admin.title')}</h1>
       {me.role !== 'admin' && <p className="muted">{t('admin.admin_only')}</p>}
       <Tabs label={t('admin.title')} tabs={TABS.map((id) => ({ id, label: t(`admin.tab_${id}` as MessageKey) }))} current={tab} onChange={(k) => navigate(`/admin?tab=${k}`)} />
       <div role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {tab === 'marketplaces' && <Async value={markets}>{(m) => <div className="stack">{m.items.map((x) => <MarketplaceCard key={x.id} m={x} onSaved={markets.reload} />)}</div>}</Async>}
+        {tab === 'marketplaces' && <MarketplacesAdmin />}
         {tab === 'screening' && <ScreeningAdmin />}
         {tab === 'bans' && <CategoryBans />}
         {tab === 'users' && <UsersAdmin />}

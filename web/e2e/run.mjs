@@ -525,11 +525,14 @@ test('the operator creates a marketplace under two regimes and overrides a windo
   const after = await api(server.base, 'cf_demo_admin', 'GET', '/v1/marketplaces/e2e-bazaar');
   expect(JSON.stringify(after.regime_overrides) === '{}', `no overrides left: ${JSON.stringify(after.regime_overrides)}`);
   await ctx.close();
-  // The same screen on a phone.
+  // The same screen on a phone, in Chinese.
   const phone = await signedIn('admin@demo.counterfoil', { width: 390, height: 844 });
   await phone.page.goto(`${server.base}/admin?tab=marketplaces`);
-  await phone.page.getByTestId('regime-editor').first().waitFor();
+  await phone.page.getByLabel('Language').first().selectOption('zh-CN');
+  await phone.page.getByRole('heading', { name: '添加平台' }).waitFor();
+  await phone.page.getByTestId('regime-editor').first().getByRole('columnheader', { name: '实际生效' }).waitFor();
   await noHorizontalScroll(phone.page, 'marketplaces and regimes');
+  await shot(phone.page, 'operator-marketplaces-phone-zh');
   await phone.ctx.close();
 });
 

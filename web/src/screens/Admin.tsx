@@ -1,6 +1,7 @@
-// Operator admin: marketplaces with their legal regimes and windows, screening
-// thresholds and status, category bans (CategoryBans.tsx), users, API keys,
-// webhook endpoints and their delivery log.
+// Operator admin: marketplaces with their legal regimes and windows (created
+// and edited in Marketplaces.tsx), their screening thresholds and
+// repeat-infringer policy, screening status, category bans (CategoryBans.tsx),
+// users, API keys, webhook endpoints and their delivery log.
 import { useState, type FormEvent } from 'react';
 import { del, get, getAll, patch, post } from '../api';
 import { Async, Empty, ErrorMessage, Field, KeyValues, Section, StateBadge, Tabs, Toast, useLoad } from '../components/ui';

@@ -65,8 +65,10 @@ function RegimeChoice({ builtIns, value, onChange, error, name }: { builtIns: Re
           return (
             <label key={r.id} className="check">
               <input type="checkbox" checked={at >= 0} aria-invalid={!!error} onChange={(e) => onChange(toggleRegime(value, r.id, e.target.checked))} />
-              {r.name} <code>{r.id}</code>
-              {at >= 0 && value.length > 1 && <span className="badge">{t('mkt.order', { n: at + 1 })}</span>}
+              <span>
+                {r.name} <code>{r.id}</code>
+                {at >= 0 && value.length > 1 && <span className="badge">{t('mkt.order', { n: at + 1 })}</span>}
+              </span>
             </label>
           );
         })}

@@ -281,8 +281,8 @@ int main(int argc, char** argv) {
         "N=%zu bytes/hash: multi-index %.1f, scan %.1f; build (Reserve + Add each): multi-index "
         "%.2f s + Compact() %.2f s, scan %.2f s\n",
         n, static_cast<double>(c.multi->MemoryBytes()) / c.multi->size(),
-        static_cast<double>(c.scan->MemoryBytes()) / c.scan->size(), c.multi_build_s,
-        c.compact_s, c.scan_build_s);
+        static_cast<double>(c.scan->MemoryBytes()) / c.scan->size(), c.multi_build_s, c.compact_s,
+        c.scan_build_s);
   }
   std::printf("load average at end: %s\n", counterfoil::bench::LoadAverage().c_str());
   return exact ? 0 : 1;

@@ -678,8 +678,8 @@ using TagScanFn = void (*)(const uint16_t* tags, uint32_t count, uint16_t qtag, 
 
 // Four tags a word (SWAR): per-byte popcounts, summed per 16-bit lane; a
 // lane's top bit survives (0x8000 + allow) - count iff count <= allow.
-void TagScanPortable(const uint16_t* tags, uint32_t count, uint16_t qtag, int allow,
-                     uint32_t base, std::vector<uint32_t>& out) {
+void TagScanPortable(const uint16_t* tags, uint32_t count, uint16_t qtag, int allow, uint32_t base,
+                     std::vector<uint32_t>& out) {
   constexpr uint64_t kLanes = 0x0001000100010001ull;
   const uint64_t q4 = kLanes * qtag;
   const uint64_t limit = kLanes * (0x8000u + static_cast<uint32_t>(allow));
@@ -737,8 +737,10 @@ void TagScanPortable(const uint16_t* tags, uint32_t count, uint16_t qtag, int al
   for (size_t i = 0; i < probes.size(); ++i) {
     if (i + kPrefetchAhead < probes.size()) {
       const PackedProbe& ahead = probes[i + kPrefetchAhead];
-      const auto* from = reinterpret_cast<const char*>(pt.tables_[ahead.table].tags.get() + ahead.begin);
-      const auto* to = reinterpret_cast<const char*>(pt.tables_[ahead.table].tags.get() + ahead.end);
+      const auto* from =
+          reinterpret_cast<const char*>(pt.tables_[ahead.table].tags.get() + ahead.begin);
+      const auto* to =
+          reinterpret_cast<const char*>(pt.tables_[ahead.table].tags.get() + ahead.end);
       for (const char* line = from; line < to; line += 64) __builtin_prefetch(line);
     }
     const PackedProbe& p = probes[i];
@@ -1202,8 +1204,7 @@ void HashIndex::MaintainMultiIndex() {
     // Else the chunk tables follow the size of the delta.
     const size_t delta = packed_->delta_size();
     const int h = multi_->bucket_bits();
-    if (delta > (size_t{14} << h) ||
-        (h > MultiIndex::kMinBucketBits && delta < (size_t{3} << h))) {
+    if (delta > (size_t{14} << h) || (h > MultiIndex::kMinBucketBits && delta < (size_t{3} << h))) {
       const int bits = MultiIndex::BucketBitsFor(delta);
       if (bits != h) {
         multi_.reset();

@@ -72,7 +72,7 @@
 
 namespace counterfoil::imaging {
 namespace internal {
-struct HashBlock;     // 8 hashes, word-major (hash_index.cc)
+struct HashBlock;    // 8 hashes, word-major (hash_index.cc)
 class MultiIndex;    // the segment tables, updated in place (hash_index.cc)
 class PackedTables;  // the segment tables, bulk-built (hash_index.cc)
 }  // namespace internal

@@ -239,11 +239,15 @@ export function RegimeEditor({ m, builtIns, effective, onSaved }: { m: Marketpla
   const [error, setError] = useState<unknown>(null);
   const [serverField, setServerField] = useState<{ key: string; detail: string } | null>(null);
   const [done, setDone] = useState('');
+  // Back to the stored values when they change (after a save), not each time
+  // the list reloads (another card saved), which would lose this card's edits.
+  const stored = JSON.stringify([m.regimes, m.regime_overrides ?? {}]);
   useEffect(() => {
     setRegimes(m.regimes);
     setDrafts(windowDraftsOf(m.regime_overrides));
     setTouched(false);
-  }, [m]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stored]);
 
   const problems = validateWindows(drafts, regimes, builtIns);
   const overrides = useMemo(() => overridesOf(m.regime_overrides, drafts, regimes), [m.regime_overrides, drafts, regimes]);

@@ -492,5 +492,36 @@ TEST_F(BadInput, HeadersAndRoutingProblems) {
   ExpectRefused("wrong method", "DELETE", "/v1/notices", keys_.acme, "", "", 405);
 }
 
+// With the configuration's [regimes.us_dmca] restoring by the 12th business
+// day at the latest, a marketplace's override is checked on that regime, the
+// one RegimeFor applies it to, not on the built-in DMCA regime (latest 14).
+class BadInputWithConfiguredRegime : public BadInput {
+ protected:
+  void Configure(service::Config& c) override {
+    c.regimes["us_dmca"] = json::object{{"restore_max_days", 12}};
+  }
+};
+
+TEST_F(BadInputWithConfiguredRegime, RefusesAnOverrideTheConfiguredRegimeMakesInvalid) {
+  ExpectRefusedJson(
+      "restoration after the configured latest day", "PATCH", "/v1/marketplaces/shopeu",
+      keys_.admin,
+      json::object{{"regime_overrides",
+                    json::object{{"us_dmca", json::object{{"restore_after_days", 14}}}}}},
+      422, "/regime_overrides/us_dmca/restore_after_days", "restore_max_days (12)");
+  Reply regime = Call("GET", "/v1/marketplaces/shopeu/regime", keys_.admin);
+  ASSERT_EQ(regime.status, 200) << regime;
+  EXPECT_EQ(regime.At("/restore_max_days"), 12) << regime;
+
+  Reply ok = Call("PATCH", "/v1/marketplaces/shopeu", keys_.admin,
+                  json::object{{"regime_overrides",
+                                json::object{{"us_dmca",
+                                              json::object{{"restore_after_days", 11}}}}}});
+  ASSERT_EQ(ok.status, 200) << ok;
+  regime = Call("GET", "/v1/marketplaces/shopeu/regime", keys_.admin);
+  ASSERT_EQ(regime.status, 200) << regime;
+  EXPECT_EQ(regime.At("/restore_after_days"), 11) << regime;
+}
+
 }  // namespace
 }  // namespace counterfoil::testing

@@ -72,12 +72,9 @@ Result<domain::Regime> ServiceContext::RegimeFor(const domain::Marketplace& m) c
   }
   std::vector<domain::Regime> parts;
   for (const auto& id : m.regimes) {
-    auto base = domain::BuiltInRegime(id);
-    if (!base) return FailedPrecondition("marketplace " + m.id + " names unknown regime " + id);
-    domain::Regime r = *base;
-    if (auto it = config_.regimes.find(id); it != config_.regimes.end()) {
-      ASSIGN_OR_RETURN(r, domain::RegimeFromJson(it->value(), &r));
-    }
+    if (!domain::BuiltInRegime(id))
+      return FailedPrecondition("marketplace " + m.id + " names unknown regime " + id);
+    ASSIGN_OR_RETURN(domain::Regime r, ConfiguredRegime(id));
     if (auto it = m.regime_overrides.find(id); it != m.regime_overrides.end()) {
       ASSIGN_OR_RETURN(r, domain::RegimeFromJson(it->value(), &r));
     }
@@ -89,6 +86,14 @@ Result<domain::Regime> ServiceContext::RegimeFor(const domain::Marketplace& m) c
   if (regime_cache_.size() >= 1000) regime_cache_.clear();  // marketplaces are few
   regime_cache_.emplace(std::move(key), combined);
   return combined;
+}
+
+Result<domain::Regime> ServiceContext::ConfiguredRegime(std::string_view id) const {
+  auto base = domain::BuiltInRegime(id);
+  if (!base) return NotFound("no built-in regime " + std::string(id));
+  if (auto it = config_.regimes.find(id); it != config_.regimes.end())
+    return domain::RegimeFromJson(it->value(), &*base);
+  return *base;
 }
 
 Result<domain::Regime> ServiceContext::RegimeFor(storage::Tx& tx,

@@ -54,6 +54,11 @@ class ServiceContext {
   // Thread-safe.
   Result<domain::Regime> RegimeFor(storage::Tx& tx, const std::string& marketplace_id);
   Result<domain::Regime> RegimeFor(const domain::Marketplace& m) const;
+  // The built-in regime `id` with the configuration's [regimes.<id>]
+  // applied: what a marketplace's override of it is applied to, and so what
+  // an override is validated against. kNotFound for a regime that is not
+  // built in. Thread-safe.
+  Result<domain::Regime> ConfiguredRegime(std::string_view id) const;
   domain::RepeatInfringerPolicy RepeatInfringerFor(const domain::Marketplace& m) const;
   domain::NotifierProgramme NotifierProgrammeFor(const domain::Marketplace& m) const;
   // The configuration's [screening] thresholds overridden by the

@@ -18,8 +18,12 @@ bool MayPushTo(const Principal& p, const std::string& marketplace_id) {
   return p.IsAdmin() || (p.role == Role::kMarketplace && p.marketplace_id == marketplace_id);
 }
 
-Status ReadMarketplaceFields(FieldReader& r, Marketplace& m,
-                             const domain::ScreeningThresholds& screening_defaults) {
+// An override is validated on the regime it will be applied to (the
+// built-in one with the configuration's [regimes] table), as RegimeFor
+// applies it: validated on the built-in regime alone, an override the
+// configuration makes invalid would be saved, and every notice on the
+// marketplace would then fail.
+Status ReadMarketplaceFields(FieldReader& r, Marketplace& m, const ServiceContext& ctx) {
   if (const json::array* regimes = r.Array("regimes", false)) {
     m.regimes = r.StringArray("regimes");
     if (regimes->empty()) r.Fail("regimes", "name at least one regime");
@@ -36,10 +40,11 @@ Status ReadMarketplaceFields(FieldReader& r, Marketplace& m,
       return InvalidArgument("unknown regime " + m.regimes[i] + " (cn_ecl, us_dmca, eu_dsa)",
                              "/regimes/" + std::to_string(i));
   for (const auto& kv : m.regime_overrides) {
-    auto base = domain::BuiltInRegime(kv.key());
-    if (!base) return InvalidArgument("unknown regime " + std::string(kv.key()),
-                                      "/regime_overrides/" + std::string(kv.key()));
-    auto r2 = domain::RegimeFromJson(kv.value(), &*base);
+    if (!domain::BuiltInRegime(kv.key()))
+      return InvalidArgument("unknown regime " + std::string(kv.key()),
+                             "/regime_overrides/" + std::string(kv.key()));
+    ASSIGN_OR_RETURN(domain::Regime base, ctx.ConfiguredRegime(kv.key()));
+    auto r2 = domain::RegimeFromJson(kv.value(), &base);
     if (!r2.ok())
       return InvalidArgument(r2.status().message(),
                              "/regime_overrides/" + std::string(kv.key()) + r2.status().field());
@@ -48,7 +53,8 @@ Status ReadMarketplaceFields(FieldReader& r, Marketplace& m,
     return InvalidArgument(p.status().message(), "/repeat_infringer" + p.status().field());
   if (auto p = domain::NotifierProgrammeFromJson(m.notifier_programme); !p.ok())
     return InvalidArgument(p.status().message(), "/notifier_programme" + p.status().field());
-  if (auto t = domain::ScreeningThresholdsFromJson(m.screening, screening_defaults); !t.ok())
+  if (auto t = domain::ScreeningThresholdsFromJson(m.screening, ctx.DefaultScreeningThresholds());
+      !t.ok())
     return InvalidArgument(t.status().message(), "/screening" + t.status().field());
   return Status::Ok();
 }
@@ -65,7 +71,7 @@ Result<Marketplace> MarketplaceService::CreateMarketplace(const Principal& p,
   r.StringArray("regimes", true);
   RETURN_IF_ERROR(r.status());
   if (!IsValidExternalId(m.id)) return InvalidArgument("id: use letters, digits, . _ : -", "/id");
-  RETURN_IF_ERROR(ReadMarketplaceFields(r, m, ctx_.DefaultScreeningThresholds()));
+  RETURN_IF_ERROR(ReadMarketplaceFields(r, m, ctx_));
   m.created_at = ctx_.Now();
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
     Status s = tx.marketplaces().Insert(m);
@@ -87,7 +93,7 @@ Result<Marketplace> MarketplaceService::UpdateMarketplace(const Principal& p, co
     r.RejectUnknown({"name", "regimes", "regime_overrides", "repeat_infringer",
                      "notifier_programme", "screening", "url_template"});
     RETURN_IF_ERROR(r.status());
-    RETURN_IF_ERROR(ReadMarketplaceFields(r, m, ctx_.DefaultScreeningThresholds()));
+    RETURN_IF_ERROR(ReadMarketplaceFields(r, m, ctx_));
     RETURN_IF_ERROR(tx.marketplaces().Update(m));
     return ctx_.Record(tx, p.Actor(), "marketplace.updated", "marketplace", m.id, domain::ToJson(m));
   }));

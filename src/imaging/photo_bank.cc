@@ -94,6 +94,11 @@ bool PhotoBanks::Remove(std::string_view entry_id) {
   return RemoveLocked(entry_id);
 }
 
+void PhotoBanks::Compact() {
+  std::unique_lock lock(mu_);
+  for (auto& [id, bank] : banks_) bank.index.Compact();
+}
+
 size_t PhotoBanks::size() const {
   std::shared_lock lock(mu_);
   return entries_.size();

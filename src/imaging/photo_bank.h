@@ -91,6 +91,9 @@ class PhotoBanks {
   // its quality is below kPdqMinUsefulQuality.
   bool Add(const BankEntry& entry);
   bool Remove(std::string_view entry_id);
+  // Packs every bank's index (HashIndex::Compact): call it after loading
+  // banks entry by entry, so that searches do not wait for the next merge.
+  void Compact();
   size_t size() const;
   size_t BankSize(std::string_view bank) const;
   // An order-independent digest of the banks (ids, kinds, radii) and their

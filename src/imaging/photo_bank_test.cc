@@ -78,6 +78,40 @@ TEST(PhotoBanks, AddReplacesRemoveForgets) {
   EXPECT_TRUE(banks.Match(std::vector<const PdqDihedralHashes*>{&qb}).empty());
 }
 
+// A bank loaded entry by entry is packed by Compact() (as the server does
+// after loading from storage); matches, removals and later additions are the
+// same before and after.
+TEST(PhotoBanks, CompactingALargeBankKeepsItsMatches) {
+  std::mt19937_64 rng(21);
+  PhotoBanks banks;
+  constexpr int kEntries = 140000;  // past the index's packed-table threshold
+  std::vector<Hash256> planted;
+  for (int i = 0; i < kEntries; ++i) {
+    Hash256 h = RandomHash(rng);
+    if (i % 20000 == 0) planted.push_back(h);
+    banks.Add({.id = "e" + std::to_string(i), .bank = "big", .hash = h, .quality = 90});
+  }
+  auto ids = [&](const Hash256& h) {
+    PdqDihedralHashes q = Query(Flip(h, 12, rng));
+    std::vector<std::string> out;
+    for (const BankMatch& m : banks.Match(std::vector<const PdqDihedralHashes*>{&q}))
+      out.push_back(m.entry.id);
+    return out;
+  };
+  std::vector<std::vector<std::string>> before;
+  for (const Hash256& h : planted) before.push_back(ids(h));
+  banks.Compact();
+  for (size_t i = 0; i < planted.size(); ++i) {
+    EXPECT_EQ(ids(planted[i]), before[i]) << i;
+    EXPECT_EQ(before[i], std::vector<std::string>{"e" + std::to_string(i * 20000)}) << i;
+  }
+  EXPECT_TRUE(banks.Remove("e0"));
+  EXPECT_TRUE(ids(planted[0]).empty());
+  banks.Add({.id = "again", .bank = "big", .hash = planted[0], .quality = 90});
+  EXPECT_EQ(ids(planted[0]), std::vector<std::string>{"again"});
+  EXPECT_EQ(banks.size(), static_cast<size_t>(kEntries));
+}
+
 TEST(PhotoBanks, EachEntryOnceWithItsClosestHash) {
   std::mt19937_64 rng(10);
   PhotoBanks banks;

@@ -95,6 +95,7 @@ Result<size_t> LoadPhotoBanks(Tx& tx, imaging::PhotoBanks& banks) {
     if (banks.Add(ToEntry(e))) ++indexed;
     return Status::Ok();
   }));
+  banks.Compact();
   return indexed;
 }
 

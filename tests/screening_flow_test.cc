@@ -496,6 +496,45 @@ TEST_F(ScreeningFlow, CliScreenOfTheDataDirectoryWeighsWhatTheServerWeighs) {
   EXPECT_EQ(elsewhere.Str("/decision"), "allow") << elsewhere;
 }
 
+// A decision names the listing version the reviewer judged: a push that
+// changed the listing meanwhile refreshes the hit, and a dismissal of the
+// old view is refused rather than clearing content nobody looked at.
+TEST_F(ScreeningFlow, ADecisionOnAListingChangedMeanwhileIsRefused) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  json::object body = ScreeningListing("taobao", "s1", "review");
+  Reply first = Push(keys_.taobao, "t-stale-1", body);
+  std::string hit = first.Str("/screening/hit_id");
+  ASSERT_FALSE(hit.empty()) << first;
+  const int64_t seen = Get(keys_.reviewer, "/v1/screening/hits/" + hit).At("/listing_version").as_int64();
+  body["description"] = "Brand new hair dryer, sealed, ships in 24 hours.";
+  Reply second = Push(keys_.taobao, "t-stale-1", body);
+  ASSERT_EQ(second.Str("/screening/hit_id"), hit) << second;  // the same open hit, refreshed
+  const int64_t now = Get(keys_.reviewer, "/v1/screening/hits/" + hit).At("/listing_version").as_int64();
+  ASSERT_GT(now, seen);
+
+  StateCounts unchanged = CountState();
+  for (const char* action : {"dismiss", "confirm"}) {
+    Reply stale = Call("POST", "/v1/screening/hits/" + hit + "/" + action, keys_.reviewer,
+                       json::object{{"reason", "Outlet stock."}, {"listing_version", seen}});
+    if (std::string_view(action) == "confirm")
+      stale = Call("POST", "/v1/screening/hits/" + hit + "/confirm", keys_.reviewer,
+                   json::object{{"listing_version", seen}});
+    EXPECT_EQ(stale.status, 409) << action << " " << stale;
+    EXPECT_EQ(stale.ProblemType(), "listing_changed") << stale;
+    EXPECT_EQ(stale.ErrorPointer(), "/listing_version") << stale;
+  }
+  EXPECT_EQ(CountState(), unchanged);
+  EXPECT_EQ(Get(keys_.reviewer, "/v1/screening/hits/" + hit).Str("/status"), "open");
+  EXPECT_TRUE(Get(keys_.admin, "/v1/listings/t-stale-1").At("/cleared").is_null());
+
+  Reply fresh = Call("POST", "/v1/screening/hits/" + hit + "/dismiss", keys_.reviewer,
+                     json::object{{"reason", "Outlet stock."}, {"listing_version", now}});
+  ASSERT_EQ(fresh.status, 200) << fresh;
+  EXPECT_EQ(Get(keys_.admin, "/v1/listings/t-stale-1").Str("/cleared/content"),
+            second.Str("/screening/content"));
+}
+
 TEST_F(ScreeningFlow, RightsHolderSeesOnlyHitsConcerningItsOwnRights) {
   SeedScreening();
   ASSERT_FALSE(HasFatalFailure());

@@ -1162,24 +1162,27 @@ Result<ScreeningHit> ScreeningService::Confirm(const Principal& p, const std::st
                                                const json::value& body) {
   if (!p.IsReviewer()) return PermissionDenied("only reviewers decide screening hits");
   FieldReader r(body);
-  r.RejectUnknown({"note"});
+  r.RejectUnknown({"note", "listing_version"});
   std::string note = r.OptString("note", {.max_len = 5000}).value_or("");
+  std::optional<int64_t> seen = r.OptInt("listing_version", 1, INT64_MAX);
   RETURN_IF_ERROR(r.status());
-  return Decide(p, id, /*confirm=*/true, note);
+  return Decide(p, id, /*confirm=*/true, note, seen);
 }
 
 Result<ScreeningHit> ScreeningService::Dismiss(const Principal& p, const std::string& id,
                                                const json::value& body) {
   if (!p.IsReviewer()) return PermissionDenied("only reviewers decide screening hits");
   FieldReader r(body);
-  r.RejectUnknown({"reason"});
+  r.RejectUnknown({"reason", "listing_version"});
   std::string reason = r.String("reason", {.min_len = 1, .max_len = 5000});
+  std::optional<int64_t> seen = r.OptInt("listing_version", 1, INT64_MAX);
   RETURN_IF_ERROR(r.status());
-  return Decide(p, id, /*confirm=*/false, reason);
+  return Decide(p, id, /*confirm=*/false, reason, seen);
 }
 
 Result<ScreeningHit> ScreeningService::Decide(const Principal& p, const std::string& id,
-                                              bool confirm, const std::string& note) {
+                                              bool confirm, const std::string& note,
+                                              std::optional<int64_t> seen_version) {
   ScreeningHit hit;
   RETURN_IF_ERROR(ctx_.store().Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto found, tx.screening_hits().Find(id));
@@ -1188,6 +1191,15 @@ Result<ScreeningHit> ScreeningService::Decide(const Principal& p, const std::str
     if (hit.status != HitStatus::kOpen)
       return FailedPrecondition("screening hit " + id + " is " +
                                 std::string(domain::Name(hit.status)) + " and cannot be decided");
+    // A dismissal clears the content it was about: it must be the content
+    // the reviewer saw, not a version pushed while they were looking.
+    if (seen_version && *seen_version != hit.listing_version)
+      return FailedPrecondition("the listing changed while you were looking (you saw version " +
+                                    std::to_string(*seen_version) +
+                                    ", the hit is now about version " +
+                                    std::to_string(hit.listing_version) + "); open the hit again",
+                                "/listing_version")
+          .WithReason("listing_changed");
     Timestamp now = ctx_.Now();
     hit.decided_by = p.user_id;
     hit.decided_at = now;

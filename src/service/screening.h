@@ -220,8 +220,12 @@ class ScreeningService final : public ListingScreener,
   // Adds the deltas to the statistics of every rule that fired on `hit`.
   Status CountRulesInTx(storage::Tx& tx, const domain::ScreeningHit& hit, int64_t confirmed,
                         int64_t dismissed, int64_t auto_blocked, int64_t overturned = 0);
+  // `seen_version`: the listing version the reviewer judged (the hit's
+  // listing_version when they opened it); a hit refreshed since by a new
+  // push is not decided on an old view of it.
   Result<domain::ScreeningHit> Decide(const Principal& p, const std::string& id, bool confirm,
-                                      const std::string& note);
+                                      const std::string& note,
+                                      std::optional<int64_t> seen_version);
   void Wake() {
     if (waker_) waker_();
   }

@@ -347,6 +347,48 @@ test('screening hits are in the reviewer queue with the verdict beside the listi
   await ctx.close();
 });
 
+test('a reviewer dismisses a screening hit, and a push made while they looked is caught first', async () => {
+  await api(server.base, 'cf_demo_marketplace', 'PUT', '/v1/sellers/s-e2e-outlet', { name: 'E2E Outlet' });
+  const listing = `TM-HIT-${Date.now() % 100000}`;
+  const body = {
+    seller_id: 's-e2e-outlet',
+    title: 'Aurora StormJet dryer - outlet stock',
+    description: 'Ex-display unit from the brand outlet.',
+    category: 'home-appliances',
+    price: { amount: 49, currency: 'USD' },
+  };
+  await api(server.base, 'cf_demo_marketplace', 'PUT', `/v1/listings/${listing}`, body);
+  const l = await api(server.base, 'cf_demo_marketplace', 'GET', `/v1/listings/${listing}`);
+  const hitId = (l.links?.screening_hit ?? '').split('/').pop();
+  expect(l.screening?.decision === 'review' && hitId, `the listing opened a screening hit: ${JSON.stringify(l.screening)}`);
+
+  const { ctx, page } = await signedIn('reviewer@demo.counterfoil');
+  await page.goto(`${server.base}/review/hits/${hitId}`);
+  await page.getByRole('heading', { name: 'Verdict' }).waitFor();
+  // The marketplace pushes an edit while the reviewer reads the old one.
+  await api(server.base, 'cf_demo_marketplace', 'PUT', `/v1/listings/${listing}`, { ...body, description: 'Ex-display unit, box opened.' });
+  await page.getByLabel('Note').fill('Genuine ex-display stock from the brand outlet.');
+  await page.getByRole('button', { name: 'Dismiss as a false positive' }).click();
+  await page.getByText('the listing changed while you were looking').waitFor();
+  let hit = await api(server.base, 'cf_demo_reviewer', 'GET', `/v1/screening/hits/${hitId}`);
+  expect(hit.status === 'open', `a decision on the old view changes nothing: ${hit.status}`);
+  // Opened again, the hit shows the new text; the dismissal goes through.
+  await page.reload();
+  await page.getByText('Ex-display unit, box opened.').first().waitFor();
+  await page.getByLabel('Note').fill('Genuine ex-display stock from the brand outlet.');
+  await page.getByRole('button', { name: 'Dismiss as a false positive' }).click();
+  await page.getByText('Hit dismissed.').waitFor();
+  hit = await api(server.base, 'cf_demo_reviewer', 'GET', `/v1/screening/hits/${hitId}`);
+  expect(hit.status === 'dismissed', `dismissed: ${hit.status}`);
+  const cleared = await api(server.base, 'cf_demo_admin', 'GET', `/v1/listings/${listing}`);
+  expect(cleared.cleared?.hit_id === hitId, `the content is cleared: ${JSON.stringify(cleared.cleared)}`);
+  // Pushed again unchanged, it opens nothing.
+  await api(server.base, 'cf_demo_marketplace', 'PUT', `/v1/listings/${listing}`, { ...body, description: 'Ex-display unit, box opened.' });
+  const again = await api(server.base, 'cf_demo_admin', 'GET', `/v1/listings/${listing}`);
+  expect(again.screening?.decision === 'allow' && again.screening?.cleared_by === hitId, `allowed as cleared: ${JSON.stringify(again.screening)}`);
+  await ctx.close();
+});
+
 test('the console speaks Simplified Chinese and fits a phone', async () => {
   const { ctx, page } = await signedIn('brand@demo.counterfoil', { width: 390, height: 844 });
   await page.getByLabel('Language').first().selectOption('zh-CN');

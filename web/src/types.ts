@@ -122,6 +122,7 @@ export interface ScreeningHit {
   id: string;
   marketplace_id: string;
   listing_id: string;
+  listing_version: number;
   seller_id: string;
   rights_holder_ids: string[];
   verdict: { decision: string; score: number; reasons: ScreeningReason[] };

@@ -385,7 +385,10 @@ export function HitDecision({ id }: { id: string }) {
   async function decide(kind: 'confirm' | 'dismiss') {
     setError(null);
     try {
-      await post(`/v1/screening/hits/${id}/${kind}`, kind === 'confirm' ? (note.trim() ? { note: note.trim() } : {}) : { reason: note.trim() });
+      // The version judged: the server refuses the decision if a new push
+      // changed the listing since the hit was loaded.
+      const seen = hit.data ? { listing_version: hit.data.listing_version } : {};
+      await post(`/v1/screening/hits/${id}/${kind}`, kind === 'confirm' ? { ...seen, ...(note.trim() ? { note: note.trim() } : {}) } : { ...seen, reason: note.trim() });
       setDone(kind === 'confirm' ? t('review.hit_confirmed') : t('review.hit_dismissed'));
       hit.reload();
     } catch (e) {

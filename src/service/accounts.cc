@@ -72,10 +72,12 @@ Result<Principal> AccountService::AuthenticateApiKey(std::string_view key) {
     return Unauthenticated("malformed API key");
   std::string hash = Sha256Hex(key);
   Timestamp now = ctx_.Now();
+  uint64_t generation;
   {
     std::lock_guard lock(cache_mu_);
     auto it = key_cache_.find(hash);
     if (it != key_cache_.end() && it->second.expires > now) return it->second.principal;
+    generation = cache_generation_;
   }
   Principal out;
   RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
@@ -88,6 +90,9 @@ Result<Principal> AccountService::AuthenticateApiKey(std::string_view key) {
     return Status::Ok();
   }));
   std::lock_guard lock(cache_mu_);
+  // A change that emptied the cache while this lookup read may have come
+  // after the read: what was read is returned once but not kept.
+  if (generation != cache_generation_) return out;
   if (key_cache_.size() > 10000) key_cache_.clear();
   key_cache_[hash] = {out, now + kKeyCacheTtl};
   return out;
@@ -230,6 +235,7 @@ Result<Organisation> AccountService::UpdateOrganisation(const Principal& p, cons
                        domain::ToJson(o));
   }));
   std::lock_guard lock(cache_mu_);
+  ++cache_generation_;
   key_cache_.clear();  // membership changes what principals see
   return o;
 }
@@ -401,6 +407,7 @@ Status AccountService::RevokeApiKey(const Principal& p, const std::string& id) {
     return ctx_.Record(tx, p.Actor(), "api_key.revoked", "api_key", id);
   }));
   std::lock_guard lock(cache_mu_);
+  ++cache_generation_;
   key_cache_.clear();
   return Status::Ok();
 }
@@ -439,6 +446,7 @@ Result<domain::AgentAuthorisation> AccountService::CreateAuthorisation(const Pri
                        domain::ToJson(a));
   }));
   std::lock_guard lock(cache_mu_);
+  ++cache_generation_;
   key_cache_.clear();
   return a;
 }
@@ -463,6 +471,7 @@ Result<domain::AgentAuthorisation> AccountService::RevokeAuthorisation(const Pri
                        {{"agent_org_id", a.agent_org_id}, {"principal_org_id", a.principal_org_id}});
   }));
   std::lock_guard lock(cache_mu_);
+  ++cache_generation_;
   key_cache_.clear();  // cached agent principals still list the principal
   return a;
 }

@@ -79,6 +79,9 @@ class AccountService {
   };
   std::mutex cache_mu_;
   std::unordered_map<std::string, CachedPrincipal> key_cache_;  // GUARDED_BY(cache_mu_)
+  // Counts the clears of key_cache_, so that a lookup that read the store
+  // before a change committed does not cache what it read after the clear.
+  uint64_t cache_generation_ = 0;  // GUARDED_BY(cache_mu_)
 };
 
 }  // namespace counterfoil::service

@@ -266,6 +266,26 @@ Bank MakeAdversarialBank(size_t n, int num_queries, std::mt19937_64& rng) {
   return bank;
 }
 
+// `scan` has had the same adds, replacements and removals as `index` (so the
+// same storage order).
+void ExpectSameAsNaiveAndScan(const HashIndex& index, const HashIndex& scan, const Bank& bank,
+                              int max_radius) {
+  ASSERT_EQ(index.size(), bank.hashes.size());
+  std::array<Hash256, 8> variants;
+  std::copy(bank.queries.begin(), bank.queries.begin() + 8, variants.begin());
+  for (int radius = 0; radius <= max_radius; ++radius) {
+    SCOPED_TRACE("radius " + std::to_string(radius));
+    for (const Hash256& q : bank.queries) {
+      const auto got = index.Search(q, radius);
+      ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, &q, 1, radius));
+      ASSERT_EQ(got, scan.Search(q, radius));  // the same order, too
+    }
+    const auto got = index.SearchDihedral(variants, radius);
+    ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, variants.data(), 8, radius));
+    ASSERT_EQ(got, scan.SearchDihedral(variants, radius));
+  }
+}
+
 TEST(HashIndexMultiIndex, FindsExactlyWhatANaiveScanFindsAtEveryRadius) {
   std::mt19937_64 rng(11);
   for (size_t n : {0, 1, 500, 20000}) {
@@ -280,19 +300,7 @@ TEST(HashIndexMultiIndex, FindsExactlyWhatANaiveScanFindsAtEveryRadius) {
     for (int radius = 0; radius <= kPdqMatchRadius; ++radius)
       ASSERT_TRUE(index.UsesMultiIndex(radius));
     ASSERT_FALSE(scan.UsesMultiIndex(kPdqMatchRadius));
-    std::array<Hash256, 8> variants;
-    std::copy(bank.queries.begin(), bank.queries.end(), variants.begin());
-    for (int radius = 0; radius <= 64; ++radius) {
-      SCOPED_TRACE("radius " + std::to_string(radius));
-      for (const Hash256& q : bank.queries) {
-        const auto got = index.Search(q, radius);
-        ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, &q, 1, radius));
-        ASSERT_EQ(got, scan.Search(q, radius));  // the same order, too
-      }
-      const auto got = index.SearchDihedral(variants, radius);
-      ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, variants.data(), 8, radius));
-      ASSERT_EQ(got, scan.SearchDihedral(variants, radius));
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectSameAsNaiveAndScan(index, scan, bank, 64));
     // The planted copies at exactly 31 bits, spread or not, are found.
     EXPECT_GE(index.Search(bank.queries[1], 31).size(), 64u);
   }
@@ -416,26 +424,6 @@ TEST(HashIndexPacked, StaysExactWhileGrowingMergingShrinkingAndDroppingTables) {
   HashIndex::Options options = PackedFrom(3000);
   options.min_multi_index_size = 2000;
   GrowShrinkAndCheck(options);
-}
-
-// `scan` has had the same adds, replacements and removals as `index` (so the
-// same storage order).
-void ExpectSameAsNaiveAndScan(const HashIndex& index, const HashIndex& scan, const Bank& bank,
-                              int max_radius) {
-  ASSERT_EQ(index.size(), bank.hashes.size());
-  std::array<Hash256, 8> variants;
-  std::copy(bank.queries.begin(), bank.queries.begin() + 8, variants.begin());
-  for (int radius = 0; radius <= max_radius; ++radius) {
-    SCOPED_TRACE("radius " + std::to_string(radius));
-    for (const Hash256& q : bank.queries) {
-      const auto got = index.Search(q, radius);
-      ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, &q, 1, radius));
-      ASSERT_EQ(got, scan.Search(q, radius));  // the same order, too
-    }
-    const auto got = index.SearchDihedral(variants, radius);
-    ASSERT_EQ(Sorted(got), NaiveScan(bank.hashes, variants.data(), 8, radius));
-    ASSERT_EQ(got, scan.SearchDihedral(variants, radius));
-  }
 }
 
 TEST(HashIndexPacked, FindsExactlyWhatANaiveScanFindsAtEveryRadius) {

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -347,6 +348,31 @@ size_t AsciiWordRun(const unsigned char* s, size_t size) {
   return j;
 }
 
+// When s[0, size) starts with 1-15 ASCII separators followed by an ASCII
+// letter or digit, the number of separators; else 0 (the caller goes on byte
+// by byte). Symbols that may read as letters ('@', '$', '|', '!', '+') and
+// non-ASCII bytes are not plain separators.
+size_t PlainSeparatorsBeforeWord(const unsigned char* s, size_t size) {
+#if defined(__SSE2__)
+  if (size < 16) return 0;
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+  auto word = static_cast<unsigned>(_mm_movemask_epi8(WordByteMask(v)));
+  if (word == 0) return 0;
+  __m128i symbol = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('|')),
+                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+                                _mm_cmpeq_epi8(v, _mm_set1_epi8('+')))));
+  auto other = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(v, symbol)));
+  auto gap = static_cast<unsigned>(__builtin_ctz(word));
+  return (other & ((1u << gap) - 1)) == 0 ? gap : 0;
+#else
+  (void)s;
+  (void)size;
+  return 0;
+#endif
+}
+
 // Writes the folded run s[0, len) to out[0, len) and the source offsets
 // src0, src0 + 1, ... to src[0, len); `available` bytes of s may be read
 // (at least len) and out and src may be written up to 16 entries past len.
@@ -505,16 +531,26 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
       if (char f = folder.AsciiWordChar(byte); f != 0) {
         if (in_word && word_cjk) end_word();
         if (!in_word) start_word(false, static_cast<uint32_t>(i));
-        size_t run = 1 + AsciiWordRun(bytes + i + 1, size - i - 1);
-        if (n + run + kSlack > zeroed) grow(n + run + kSlack);
-        if (pending_hidden) fl[n] = kFlagHidden;
-        word_digit |= FoldAsciiWordRun(bytes + i, run, size - i, text + n, sb + n,
-                                       static_cast<uint32_t>(i));
-        word_visible += run;
-        n += run;
-        i += run;
-        pending_hidden = false;
-        last_src_end = static_cast<uint32_t>(i);
+        for (;;) {
+          size_t run = 1 + AsciiWordRun(bytes + i + 1, size - i - 1);
+          if (n + run + kSlack > zeroed) grow(n + run + kSlack);
+          if (pending_hidden) fl[n] = kFlagHidden;
+          word_digit |= FoldAsciiWordRun(bytes + i, run, size - i, text + n, sb + n,
+                                         static_cast<uint32_t>(i));
+          word_visible += run;
+          n += run;
+          i += run;
+          pending_hidden = false;
+          last_src_end = static_cast<uint32_t>(i);
+          // Plain prose alternates words and short runs of ASCII separators
+          // every few bytes; finding the next word with a bit mask, not byte
+          // by byte, keeps that alternation off the branch predictor.
+          size_t gap = PlainSeparatorsBeforeWord(bytes + i, size - i);
+          if (gap == 0) break;
+          end_word();
+          i += gap;
+          start_word(false, static_cast<uint32_t>(i));
+        }
         continue;
       }
       if (folder.AsciiSeparator(byte)) {
@@ -598,19 +634,18 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
     last_src_end = e;
   }
   end_word();
-  out.text.assign(text, n);
-  out.src_begin.assign(sb, sb + n);
-  out.flags.assign(fl, fl + n);
 
   // Join runs of three or more one-character Latin words spelled out with
   // short separators ("d.y.s.o.n"), and CJK words separated only by
-  // separators (Chinese is written without spaces). Rare: the view is
-  // rebuilt only when something joins.
+  // separators (Chinese is written without spaces): the spaces between them
+  // leave the view, which is compacted in place before it is copied out.
   auto gap_is_short = [&](const WordSpan& x, const WordSpan& y) {
     return y.src_begin - x.src_end <= 3;
   };
-  thread_local std::vector<uint8_t> drop_space;  // per view byte: remove this space
-  bool any = false;
+  thread_local std::vector<uint32_t> drops;  // view positions of spaces to remove, ascending
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> spelled;  // joined Latin words
+  drops.clear();
+  spelled.clear();
   for (size_t w = 0; w + 1 < words.size();) {
     size_t run = w + 1;
     if (words[w].single) {
@@ -624,36 +659,38 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
       }
     }
     if (run - w > 1) {
-      if (!any) drop_space.assign(out.text.size(), 0);
-      any = true;
-      for (size_t q = w + 1; q < run; ++q) drop_space[words[q].out_begin - 1] = 1;
+      for (size_t q = w + 1; q < run; ++q) drops.push_back(words[q].out_begin - 1);
       if (!words[w].cjk) {
-        for (size_t k = words[w].out_begin; k < words[run - 1].out_end; ++k) {
-          out.flags[k] |= kFlagSpaced;
-        }
+        for (size_t k = words[w].out_begin; k < words[run - 1].out_end; ++k) fl[k] |= kFlagSpaced;
+        spelled.emplace_back(words[w].out_begin, words[run - 1].out_end);
       }
     }
     w = run;
   }
-  if (!any) return;
-  size_t to = 0;
-  for (size_t from = 0; from < out.text.size(); ++from) {
-    if (drop_space[from]) continue;
-    out.text[to] = out.text[from];
-    out.src_begin[to] = out.src_begin[from];
-    out.flags[to] = out.flags[from];
-    ++to;
+  if (!drops.empty()) {
+    size_t to = drops[0];
+    for (size_t k = 0; k < drops.size(); ++k) {
+      size_t from = drops[k] + 1;
+      size_t until = k + 1 < drops.size() ? drops[k + 1] : n;
+      std::memmove(text + to, text + from, until - from);
+      std::memmove(sb + to, sb + from, (until - from) * sizeof(uint32_t));
+      std::memmove(fl + to, fl + from, until - from);
+      to += until - from;
+    }
+    n = to;
+    // A joined word may now mix letters and digits ("d y s 0 n"). Its bounds
+    // move down by the spaces removed before them.
+    size_t removed = 0;
+    for (auto [begin, end] : spelled) {
+      while (removed < drops.size() && drops[removed] < begin) ++removed;
+      size_t inside = removed;
+      while (inside < drops.size() && drops[inside] < end) ++inside;
+      ReadLeet(text, fl, begin - removed, end - inside);
+    }
   }
-  out.text.resize(to);
-  out.src_begin.resize(to);
-  out.flags.resize(to);
-  // A joined word may now mix letters and digits ("d y s 0 n").
-  for (size_t k = 0; k < out.text.size();) {
-    size_t end = out.text.find(' ', k);
-    if (end == std::string::npos) end = out.text.size();
-    if (out.flags[k] & kFlagSpaced) ReadLeet(out.text.data(), out.flags.data(), k, end);
-    k = end + 1;
-  }
+  out.text.assign(text, n);
+  out.src_begin.assign(sb, sb + n);
+  out.flags.assign(fl, fl + n);
 }
 
 NormalizedText Normalize(std::string_view utf8) {

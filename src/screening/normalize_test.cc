@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace counterfoil::screening {
 namespace {
 
@@ -93,6 +96,42 @@ TEST(Normalize, WordBoundaries) {
   EXPECT_FALSE(IsWordEnd(n, 3));
   EXPECT_TRUE(IsWordStart(n, 5));
   EXPECT_TRUE(IsWordEnd(n, n.text.size()));
+}
+
+// Words followed by plain ASCII separators are found sixteen bytes at a time
+// when enough text follows; each ASCII byte between two words must fold
+// exactly as it does near the end of the text, where that path does not run.
+TEST(Normalize, EveryAsciiByteBetweenWordsFoldsAlikeInLongAndShortText) {
+  for (int c = 1; c < 0x80; ++c) {
+    std::string short_text = "dyson";
+    short_text.push_back(static_cast<char>(c));
+    short_text += "v11";
+    std::string long_text = short_text + std::string(32, ' ') + "x";
+    NormalizedText s = Normalize(short_text);
+    NormalizedText l = Normalize(long_text);
+    SCOPED_TRACE(c);
+    ASSERT_GE(l.text.size(), s.text.size());
+    EXPECT_EQ(l.text.substr(0, s.text.size()), s.text);
+    EXPECT_EQ(std::vector<uint32_t>(l.src_begin.begin(), l.src_begin.begin() + s.text.size()),
+              s.src_begin);
+    EXPECT_EQ(std::vector<uint8_t>(l.flags.begin(), l.flags.begin() + s.text.size()), s.flags);
+  }
+}
+
+TEST(Normalize, SeveralJoinedWordsKeepTheirOffsetsAndReadLeet) {
+  const std::string text = "S.o.n.y and d.y.s.0.n or 戴，森 with N I K E";
+  NormalizedText n = Normalize(text);
+  EXPECT_EQ(n.text, "sony and dyson or 戴森 wlth nlke");
+  size_t dyson = n.text.find("dyson");
+  ASSERT_NE(dyson, std::string::npos);
+  EXPECT_EQ(n.Quote(text, dyson, dyson + 5), "d.y.s.0.n");
+  EXPECT_TRUE(n.flags[dyson + 3] & kFlagLeet);
+  EXPECT_TRUE(n.FlagsIn(dyson, dyson + 5) & kFlagSpaced);
+  size_t nike = n.text.find("nlke");
+  EXPECT_EQ(n.Quote(text, nike, nike + 4), "N I K E");
+  size_t dai = n.text.find("戴森");
+  EXPECT_EQ(n.Quote(text, dai, dai + 6), "戴，森");
+  EXPECT_FALSE(n.FlagsIn(n.text.find("and"), n.text.find("and") + 3) & kFlagSpaced);
 }
 
 }  // namespace

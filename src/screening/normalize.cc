@@ -334,43 +334,75 @@ __m128i WordByteMask(__m128i v) {
 }
 #endif
 
-// Length of the run of ASCII letters and digits at the start of s[0, size).
-size_t AsciiWordRun(const unsigned char* s, size_t size) {
-  size_t j = 0;
-#if defined(__SSE2__)
-  for (; j + 16 <= size; j += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
-    unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(WordByteMask(v))) & 0xFFFFu;
-    if (others != 0) return j + static_cast<size_t>(__builtin_ctz(others));
-  }
-#endif
-  while (j < size && IsAsciiWordByte(s[j])) ++j;
-  return j;
-}
+// Two bits per byte of the input, computed sixteen bytes at a time before
+// the main loop: `word` for ASCII letters and digits, `plain` for those and
+// the ASCII separators (every ASCII byte but the symbols that may read as
+// letters: '@', '$', '|', '!', '+'). Bits past the end are clear. Plain
+// prose alternates words and short runs of separators every few bytes;
+// finding the ends with these masks keeps that alternation off the branch
+// predictor.
+struct ByteClasses {
+  std::vector<uint64_t> word, plain;  // bit i of [i / 64]
 
-// When s[0, size) starts with 1-15 ASCII separators followed by an ASCII
-// letter or digit, the number of separators; else 0 (the caller goes on byte
-// by byte). Symbols that may read as letters ('@', '$', '|', '!', '+') and
-// non-ASCII bytes are not plain separators.
-size_t PlainSeparatorsBeforeWord(const unsigned char* s, size_t size) {
+  void Compute(const unsigned char* s, size_t size) {
+    const size_t blocks = size / 64 + 1;  // one more, whose bits stay clear at the end
+    word.assign(blocks, 0);
+    plain.assign(blocks, 0);
+    size_t i = 0;
 #if defined(__SSE2__)
-  if (size < 16) return 0;
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-  auto word = static_cast<unsigned>(_mm_movemask_epi8(WordByteMask(v)));
-  if (word == 0) return 0;
-  __m128i symbol = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))),
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('|')),
-                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8('+')))));
-  auto other = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(v, symbol)));
-  auto gap = static_cast<unsigned>(__builtin_ctz(word));
-  return (other & ((1u << gap) - 1)) == 0 ? gap : 0;
-#else
-  (void)s;
-  (void)size;
-  return 0;
+    for (; i + 16 <= size; i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      __m128i symbol = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+                       _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))),
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('|')),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('+')))));
+      auto w = static_cast<uint64_t>(_mm_movemask_epi8(WordByteMask(v)));
+      auto other = static_cast<uint64_t>(_mm_movemask_epi8(_mm_or_si128(v, symbol)));
+      word[i / 64] |= w << (i % 64);
+      plain[i / 64] |= (~other & 0xFFFF) << (i % 64);
+    }
 #endif
+    for (; i < size; ++i) {
+      const unsigned char c = s[i];
+      const bool symbol = c == '@' || c == '$' || c == '|' || c == '!' || c == '+';
+      word[i / 64] |= static_cast<uint64_t>(IsAsciiWordByte(c)) << (i % 64);
+      plain[i / 64] |= static_cast<uint64_t>(c < 0x80 && !symbol) << (i % 64);
+    }
+  }
+};
+
+// The first position >= pos whose bit is set (clear) in `bits`, or `size`.
+size_t NextSet(const std::vector<uint64_t>& bits, size_t pos, size_t size) {
+  size_t k = pos / 64;
+  uint64_t m = bits[k] >> (pos % 64);
+  if (m != 0) return std::min(size, pos + static_cast<size_t>(__builtin_ctzll(m)));
+  while (++k < bits.size()) {
+    if (bits[k] != 0) return std::min(size, k * 64 + static_cast<size_t>(__builtin_ctzll(bits[k])));
+  }
+  return size;
+}
+// Whether every bit of [begin, end) is set in `bits` (begin < end).
+bool AllSet(const std::vector<uint64_t>& bits, size_t begin, size_t end) {
+  for (size_t k = begin / 64; k * 64 < end; ++k) {
+    uint64_t want = ~uint64_t{0};
+    if (k == begin / 64) want &= ~uint64_t{0} << (begin % 64);
+    if (end - k * 64 < 64) want &= (uint64_t{1} << (end - k * 64)) - 1;
+    if ((bits[k] & want) != want) return false;
+  }
+  return true;
+}
+size_t NextClear(const std::vector<uint64_t>& bits, size_t pos, size_t size) {
+  size_t k = pos / 64;
+  uint64_t m = ~bits[k] >> (pos % 64);
+  if (m != 0) return std::min(size, pos + static_cast<size_t>(__builtin_ctzll(m)));
+  while (++k < bits.size()) {
+    if (~bits[k] != 0) {
+      return std::min(size, k * 64 + static_cast<size_t>(__builtin_ctzll(~bits[k])));
+    }
+  }
+  return size;
 }
 
 // Writes the folded run s[0, len) to out[0, len) and the source offsets
@@ -522,6 +554,8 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
   CodePointInfo astral;
   const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
   const size_t size = utf8.size();
+  thread_local ByteClasses classes;
+  classes.Compute(bytes, size);
   for (size_t i = 0; i < size;) {
     auto byte = bytes[i];
     if (byte < 0x80) {
@@ -532,7 +566,7 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
         if (in_word && word_cjk) end_word();
         if (!in_word) start_word(false, static_cast<uint32_t>(i));
         for (;;) {
-          size_t run = 1 + AsciiWordRun(bytes + i + 1, size - i - 1);
+          size_t run = NextClear(classes.word, i + 1, size) - i;
           if (n + run + kSlack > zeroed) grow(n + run + kSlack);
           if (pending_hidden) fl[n] = kFlagHidden;
           word_digit |= FoldAsciiWordRun(bytes + i, run, size - i, text + n, sb + n,
@@ -542,13 +576,11 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
           i += run;
           pending_hidden = false;
           last_src_end = static_cast<uint32_t>(i);
-          // Plain prose alternates words and short runs of ASCII separators
-          // every few bytes; finding the next word with a bit mask, not byte
-          // by byte, keeps that alternation off the branch predictor.
-          size_t gap = PlainSeparatorsBeforeWord(bytes + i, size - i);
-          if (gap == 0) break;
+          // The next word, when only plain ASCII separators come before it.
+          size_t next = NextSet(classes.word, i, size);
+          if (next == size || !AllSet(classes.plain, i, next)) break;
           end_word();
-          i += gap;
+          i = next;
           start_word(false, static_cast<uint32_t>(i));
         }
         continue;

@@ -95,6 +95,34 @@ class ScreeningFlow : public IntegrationTest {
         return &s.as_object();
     return nullptr;
   }
+  // `counterfoil screen --data` on the server's data directory: the verdicts,
+  // one per listing; what it said on stderr goes to `said`.
+  std::vector<json::value> RunScreenCli(const std::vector<json::object>& listings,
+                                        std::string* said) {
+    std::filesystem::path input = std::filesystem::path(config_.data_dir) / "cli-listings.jsonl";
+    {
+      std::ofstream f(input);
+      for (const auto& l : listings) f << json::serialize(l) << "\n";
+    }
+    std::filesystem::path output = std::filesystem::path(config_.data_dir) / "cli-verdicts.jsonl";
+    std::string command = std::string(COUNTERFOIL_BINARY) + " screen --data " + config_.data_dir +
+                          " -o " + output.string() + " " + input.string() + " 2>&1";
+    FILE* p = popen(command.c_str(), "r");
+    if (p == nullptr) {
+      ADD_FAILURE() << "popen " << command;
+      return {};
+    }
+    said->clear();
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) said->append(buf, n);
+    int status = pclose(p);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << *said;
+    std::ifstream f(output);
+    std::vector<json::value> verdicts;
+    for (std::string line; std::getline(f, line);) verdicts.push_back(json::parse(line));
+    return verdicts;
+  }
   void Restart() {
     app_->Stop();
     app_.reset();
@@ -447,29 +475,12 @@ TEST_F(ScreeningFlow, CliScreenOfTheDataDirectoryWeighsWhatTheServerWeighs) {
   weak["title"] = "Acme StormJet hair dryer";
   add("c-4", "shopeu", weak);
   add("c-5", "nowhere", ScreeningListing("taobao", "s2", "review"));
-  std::filesystem::path input = std::filesystem::path(config_.data_dir) / "cli-listings.jsonl";
-  {
-    std::ofstream f(input);
-    for (const auto& l : listings) f << json::serialize(l) << "\n";
-  }
-  std::filesystem::path output = std::filesystem::path(config_.data_dir) / "cli-verdicts.jsonl";
-  std::string command = std::string(COUNTERFOIL_BINARY) + " screen --data " + config_.data_dir +
-                        " -o " + output.string() + " " + input.string() + " 2>&1";
-  FILE* p = popen(command.c_str(), "r");
-  ASSERT_NE(p, nullptr);
   std::string said;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) said.append(buf, n);
-  int status = pclose(p);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << said;
-  EXPECT_NE(said.find(input.string() + ":5: warning: marketplace \"nowhere\" is not in"),
+  std::vector<json::value> verdicts = RunScreenCli(listings, &said);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_NE(said.find("cli-listings.jsonl:5: warning: marketplace \"nowhere\" is not in"),
             std::string::npos)
       << said;
-
-  std::ifstream f(output);
-  std::vector<json::value> verdicts;
-  for (std::string line; std::getline(f, line);) verdicts.push_back(json::parse(line));
   ASSERT_EQ(verdicts.size(), listings.size()) << said;
   EXPECT_NE(ReasonOf(verdicts[0], "seller_history"), nullptr) << verdicts[0];
   EXPECT_EQ(ReasonOf(verdicts[1], "seller_history"), nullptr) << verdicts[1];
@@ -494,6 +505,67 @@ TEST_F(ScreeningFlow, CliScreenOfTheDataDirectoryWeighsWhatTheServerWeighs) {
                                       {"category", listings[3].at("category")},
                                       {"price", listings[3].at("price")}});
   EXPECT_EQ(elsewhere.Str("/decision"), "allow") << elsewhere;
+}
+
+// A verdict that stores nothing weighs a reviewer's dismissal as a push of
+// the same content would: POST /v1/screen, its bulk form and `counterfoil
+// screen --data` say allow and name the hit decided, and only for the very
+// content that was cleared.
+TEST_F(ScreeningFlow, PublishTimeVerdictsWeighClearancesAsPushesDo) {
+  SeedScreening();
+  ASSERT_FALSE(HasFatalFailure());
+  json::object body = ScreeningListing("taobao", "s1", "review");
+  Reply pushed = Push(keys_.taobao, "t-pub-1", body);
+  std::string hit = pushed.Str("/screening/hit_id");
+  ASSERT_FALSE(hit.empty()) << pushed;
+  json::object same = body;
+  same["id"] = "t-pub-1";
+  same["marketplace"] = "taobao";
+  // Before anyone decided: reviewed, like the push.
+  Reply before = Call("POST", "/v1/screen", keys_.taobao, same);
+  EXPECT_EQ(before.Str("/decision"), "review") << before;
+  EXPECT_TRUE(before.At("/cleared_by").is_null()) << before;
+  ASSERT_EQ(Call("POST", "/v1/screening/hits/" + hit + "/dismiss", keys_.reviewer,
+                 json::object{{"reason", "The brand's own outlet."}})
+                .status,
+            200);
+
+  json::object edited = same;
+  edited["description"] = "Brand new hair dryer in its box, ships in 24 hours.";
+  json::object other = same;
+  other["id"] = "t-pub-2";  // the same text under another listing: never decided
+  for (const std::string& key : {keys_.taobao, keys_.reviewer}) {
+    Reply cleared = Call("POST", "/v1/screen", key, same);
+    ASSERT_EQ(cleared.status, 200) << cleared;
+    EXPECT_EQ(cleared.Str("/decision"), "allow") << cleared;
+    EXPECT_EQ(cleared.Str("/cleared_by"), hit) << cleared;
+    EXPECT_NE(ReasonOf(cleared.body, "brand_disguised"), nullptr) << cleared;
+    Reply changed = Call("POST", "/v1/screen", key, edited);
+    EXPECT_EQ(changed.Str("/decision"), "review") << changed;
+    EXPECT_TRUE(changed.At("/cleared_by").is_null()) << changed;
+    EXPECT_EQ(Call("POST", "/v1/screen", key, other).Str("/decision"), "review");
+  }
+  std::string jsonl = json::serialize(same) + "\n" + json::serialize(edited) + "\n";
+  Reply bulk = CallRaw("POST", "/v1/screen/bulk", keys_.taobao, jsonl, "application/x-ndjson");
+  ASSERT_EQ(bulk.status, 200) << bulk;
+  std::vector<json::value> lines;
+  std::istringstream in(bulk.text);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 2u) << bulk.text;
+  EXPECT_EQ(lines[0].at("decision"), json::value("allow")) << bulk.text;
+  EXPECT_EQ(lines[0].at("cleared_by"), json::value(hit)) << bulk.text;
+  EXPECT_EQ(lines[1].at("decision"), json::value("review")) << bulk.text;
+  EXPECT_EQ(lines[1].as_object().if_contains("cleared_by"), nullptr) << bulk.text;
+  // Nothing was stored: the listing keeps the verdict of its push.
+  EXPECT_EQ(Get(keys_.admin, "/v1/listings/t-pub-1").Str("/screening/decision"), "review");
+
+  std::string said;
+  std::vector<json::value> cli = RunScreenCli({same, edited, other}, &said);
+  ASSERT_EQ(cli.size(), 3u) << said;
+  EXPECT_EQ(cli[0].at("decision"), json::value("allow")) << cli[0];
+  EXPECT_EQ(cli[0].at("cleared_by"), json::value(hit)) << cli[0];
+  EXPECT_EQ(cli[1].at("decision"), json::value("review")) << cli[1];
+  EXPECT_EQ(cli[2].at("decision"), json::value("review")) << cli[2];
 }
 
 // A decision names the listing version the reviewer judged: a push that

@@ -210,6 +210,16 @@ class StoredContexts {
     return cache_.emplace(std::move(key), sc).first->second;
   }
 
+  // A reviewer's clearance of this very content, as the server weighs it
+  // (service::ApplyClearanceInTx); read only for verdicts that are not allow.
+  Status ApplyClearance(const screening::Listing& listing, screening::Verdict& v) {
+    if (v.decision == screening::Decision::kAllow) return Status::Ok();
+    Status s = store_->Read(
+        [&](storage::Tx& tx) { return service::ApplyClearanceInTx(tx, listing, v); });
+    if (!s.ok()) return Unavailable(data_dir_ + ": " + s.message());
+    return Status::Ok();
+  }
+
  private:
   const std::string data_dir_;
   std::unique_ptr<storage::Store> store_;
@@ -345,6 +355,12 @@ void ScreenChunk(const screening::RuleSet& rules, const Photos& photos, StoredCo
       }
     }
     screening::Verdict v = rules.Screen(*listing, *context);
+    if (contexts != nullptr) {
+      if (Status s = contexts->ApplyClearance(*listing, v); !s.ok()) {
+        r->failure = std::move(s);
+        return;
+      }
+    }
     ++r->counts[static_cast<int>(v.decision)];
     screening::AppendVerdictJson(v, &r->verdicts);
   }

@@ -762,6 +762,10 @@ void AppendVerdictJson(const Verdict& v, std::string* out) {
   out->append(DecisionName(v.decision));
   out->append("\",\"score\":");
   out->append(FormatScore(v.score, buf));
+  if (!v.cleared_by.empty()) {
+    out->append(",\"cleared_by\":");
+    AppendJsonString(v.cleared_by, out);
+  }
   out->append(",\"reasons\":[");
   for (size_t i = 0; i < v.reasons.size(); ++i) {
     const Reason& r = v.reasons[i];
@@ -808,10 +812,12 @@ boost::json::object VerdictToJsonObject(const Verdict& v) {
     if (!r.ref.empty()) o["ref"] = ValidUtf8(r.ref);
     reasons.push_back(std::move(o));
   }
-  return boost::json::object{{"listing_id", ValidUtf8(v.listing_id)},
-                             {"decision", DecisionName(v.decision)},
-                             {"score", score},
-                             {"reasons", std::move(reasons)}};
+  boost::json::object out{{"listing_id", ValidUtf8(v.listing_id)},
+                          {"decision", DecisionName(v.decision)},
+                          {"score", score},
+                          {"reasons", std::move(reasons)}};
+  if (!v.cleared_by.empty()) out["cleared_by"] = ValidUtf8(v.cleared_by);
+  return out;
 }
 
 }  // namespace counterfoil::screening

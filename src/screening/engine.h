@@ -171,6 +171,11 @@ struct Verdict {
   Decision decision = Decision::kAllow;
   double score = 0;
   std::vector<Reason> reasons;
+  // Set by the server (and `counterfoil screen --data`) when the rules found
+  // something in content a person had already cleared: the decision is then
+  // allow and this names the screening hit they decided. The engine itself
+  // never sets it.
+  std::string cleared_by;
 };
 
 // ------------------------------------------------------------------ rule set

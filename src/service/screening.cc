@@ -602,6 +602,26 @@ Result<screening::ScreenContext> ScreenContextInTx(Tx& tx, const ServiceContext&
   return sc;
 }
 
+Status ApplyClearanceInTx(Tx& tx, const screening::Listing& l, screening::Verdict& v) {
+  if (v.decision == screening::Decision::kAllow || l.id.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(std::optional<Listing> stored, tx.listings().Find(l.id));
+  if (!stored || !stored->cleared || stored->marketplace_id != l.marketplace)
+    return Status::Ok();
+  // The content as an upsert of `l` would store it.
+  Listing as_pushed = *stored;
+  as_pushed.title = l.title;
+  as_pushed.description = l.description;
+  as_pushed.category = l.category;
+  as_pushed.price = l.price ? l.price->amount : 0;
+  if (l.price) as_pushed.currency = l.price->currency;
+  as_pushed.images = l.images;
+  if (domain::ListingContentDigest(as_pushed) != stored->cleared->content) return Status::Ok();
+  if (HasNewEvidence(ToStoredVerdict(v, "", Timestamp{}), *stored->cleared)) return Status::Ok();
+  v.decision = screening::Decision::kAllow;
+  v.cleared_by = stored->cleared->hit_id;
+  return Status::Ok();
+}
+
 Status LoadStayDownBank(Tx& tx, screening::StayDownBank& bank) {
   storage::PageRequest page{.limit = 1000};
   while (true) {
@@ -993,16 +1013,17 @@ Result<screening::Verdict> ScreeningService::Screen(const Principal& p,
   }
   screening::Listing l = std::move(parsed).value();
   RETURN_IF_ERROR(ScopeToPrincipal(p, l));
-  screening::ScreenContext sc;
+  screening::Verdict v;
   RETURN_IF_ERROR(ctx_.store().Read([&](Tx& tx) -> Status {
     if (!l.marketplace.empty()) {
       ASSIGN_OR_RETURN(auto m, tx.marketplaces().Find(l.marketplace));
       if (!m) return InvalidArgument("no marketplace " + l.marketplace, "/marketplace");
     }
-    ASSIGN_OR_RETURN(sc, ContextInTx(tx, l.marketplace, l.seller_id));
-    return Status::Ok();
+    ASSIGN_OR_RETURN(screening::ScreenContext sc, ContextInTx(tx, l.marketplace, l.seller_id));
+    v = rules_.load()->Screen(l, sc);
+    return ApplyClearanceInTx(tx, l, v);
   }));
-  return rules_.load()->Screen(l, sc);
+  return v;
 }
 
 Result<std::string> ScreeningService::ScreenBulk(const Principal& p, std::string_view jsonl) {
@@ -1065,7 +1086,9 @@ Result<std::string> ScreeningService::ScreenBulk(const Principal& p, std::string
                          ContextInTx(tx, parsed->marketplace, parsed->seller_id));
         it = contexts.emplace(key, sc).first;
       }
-      screening::AppendVerdictJson(rules->Screen(*parsed, it->second), &out);
+      screening::Verdict v = rules->Screen(*parsed, it->second);
+      RETURN_IF_ERROR(ApplyClearanceInTx(tx, *parsed, v));
+      screening::AppendVerdictJson(v, &out);
     }
     return Status::Ok();
   }));

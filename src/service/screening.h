@@ -86,6 +86,14 @@ struct ScreeningStatus {
 Result<screening::ScreenContext> ScreenContextInTx(storage::Tx& tx, const ServiceContext& ctx,
                                                    const std::string& marketplace_id,
                                                    const std::string& seller_id);
+// A verdict that stores nothing (POST /v1/screen, its bulk form, `counterfoil
+// screen --data`) weighs a person's earlier decision as an upsert would: when
+// `v` is not allow, the listing `l.id` is stored on `l.marketplace` with a
+// clearance (ScreeningClearance) of exactly this content (the stored
+// listing's uploaded photos kept, as an upsert keeps them), and `v` holds no
+// evidence the clearance did not weigh, `v` becomes allow with `cleared_by`
+// naming the hit decided. Otherwise `v` is left as it is.
+Status ApplyClearanceInTx(storage::Tx& tx, const screening::Listing& l, screening::Verdict& v);
 // Adds every stored stay-down entry to `bank`.
 Status LoadStayDownBank(storage::Tx& tx, screening::StayDownBank& bank);
 

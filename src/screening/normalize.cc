@@ -475,7 +475,9 @@ void NormalizedText::Clear() {
 void Normalize(std::string_view utf8, NormalizedText& out) {
   const Folder& folder = TheFolder();
   thread_local std::vector<WordSpan> words;
+  thread_local std::vector<uint32_t> joinable;  // the single-letter and CJK words
   words.clear();
+  joinable.clear();
   // The view is built in grow-only per-thread buffers through raw pointers,
   // then copied out: this loop runs once per byte of every listing. The
   // flags start zeroed, so the common bytes (plain letters and digits) write
@@ -535,6 +537,7 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
     w.out_end = static_cast<uint32_t>(n);
     w.src_end = last_src_end;
     w.single = !w.cjk && word_visible == 1;
+    if (w.single || w.cjk) joinable.push_back(static_cast<uint32_t>(words.size() - 1));
     if (!w.cjk && word_digit) ReadLeet(text, fl, w.out_begin, w.out_end);
     word_digit = false;
     in_word = false;
@@ -678,7 +681,12 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
   thread_local std::vector<std::pair<uint32_t, uint32_t>> spelled;  // joined Latin words
   drops.clear();
   spelled.clear();
-  for (size_t w = 0; w + 1 < words.size();) {
+  // Only a single-letter or CJK word can start a run; the words between
+  // them are passed over.
+  for (size_t next = 0, j = 0; j < joinable.size(); ++j) {
+    const size_t w = joinable[j];
+    if (w < next) continue;
+    if (w + 1 >= words.size()) break;
     size_t run = w + 1;
     if (words[w].single) {
       while (run < words.size() && words[run].single && gap_is_short(words[run - 1], words[run])) {
@@ -697,7 +705,7 @@ void Normalize(std::string_view utf8, NormalizedText& out) {
         spelled.emplace_back(words[w].out_begin, words[run - 1].out_end);
       }
     }
-    w = run;
+    next = run;
   }
   if (!drops.empty()) {
     size_t to = drops[0];

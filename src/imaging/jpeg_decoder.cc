@@ -21,6 +21,7 @@
 // clang-format on
 
 #include "imaging/decode.h"
+#include "imaging/internal/jpeg_baseline_luma.h"
 #include "imaging/internal/jpeg_luma_frame.h"
 #include "imaging/pdq.h"
 #include "imaging/photo_hash.h"
@@ -463,6 +464,15 @@ Status RunFastPathJob(std::span<const uint8_t> bytes, const DecodeOptions& optio
 
 Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
                             LumaPlane& plane) {
+  // Sequential Huffman files through our own decoder (the same samples,
+  // without libjpeg's chroma and coefficient work); everything else, and
+  // anything it finds amiss, through libjpeg.
+  if (DecodeBaselineLuma(bytes, options, plane)) return true;
+  return DecodeJpegLumaWithLibjpeg(bytes, options, plane);
+}
+
+Result<bool> DecodeJpegLumaWithLibjpeg(std::span<const uint8_t> bytes,
+                                       const DecodeOptions& options, LumaPlane& plane) {
   plane.width = plane.height = 0;
   plane.orientation = Orientation::kNormal;
   JpegJob job;

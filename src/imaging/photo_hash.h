@@ -60,8 +60,10 @@ struct LumaPlane {
   Orientation orientation = Orientation::kNormal;
 };
 // The fast path's decoder (jpeg_decoder.cc): a JPEG's Y channel, DCT-scaled
-// by options.jpeg_min_short_side, a progressive YCbCr file through its luma's
-// own frame, into `plane` (its buffer grown if needed, never shrunk). The
+// by options.jpeg_min_short_side, into `plane` (its buffer grown if needed,
+// never shrunk): a sequential Huffman file through our own decoder
+// (internal/jpeg_baseline_luma.h) when it takes the file, a progressive YCbCr
+// file through its luma's own frame, the rest through libjpeg. The
 // samples are exactly libjpeg's grey decode of the whole file at that scale.
 // Per-thread buffers (the rewritten file, the coefficients) are reused and
 // given back above 4 MB and 16 MB.
@@ -69,6 +71,10 @@ struct LumaPlane {
 // own. Errors as DecodeJpeg's.
 Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
                             LumaPlane& plane);
+// The same through libjpeg alone (our baseline decoder left out): the
+// reference DecodeJpegLuma's own decoder is tested against.
+Result<bool> DecodeJpegLumaWithLibjpeg(std::span<const uint8_t> bytes,
+                                       const DecodeOptions& options, LumaPlane& plane);
 // Entropy decoding alone, as the fast path would have libjpeg do it: the
 // whole file through jpeg_read_coefficients (no IDCT, no output), progressive
 // YCbCr files as their luma's own frame, the coefficient buffers from the

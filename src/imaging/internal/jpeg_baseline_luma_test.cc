@@ -1,0 +1,282 @@
+// The fast path's own baseline decoder against libjpeg: wherever it takes a
+// file, its samples are exactly libjpeg-turbo's grey decode of the whole file
+// at the same M/8 scale (compared sample for sample on the sequential sample
+// photos and on synthetic JPEGs in every sampling layout, size, restart
+// interval, quality and table choice, at every M it decodes), with the same
+// EXIF orientation; it leaves every other kind of file to libjpeg; and
+// damaged files (every cut, bytes changed in the scan) are either left to
+// libjpeg or decoded exactly as libjpeg decodes them.
+#include "imaging/internal/jpeg_baseline_luma.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+// clang-format off
+#include <cstdio>  // jpeglib.h needs FILE declared first
+#include <jpeglib.h>
+// clang-format on
+
+#include "imaging/photo_hash.h"
+#include "imaging/testing/test_images.h"
+
+namespace counterfoil::imaging::internal {
+namespace {
+
+using testing::SyntheticImage;
+
+// A sequential JPEG written by libjpeg with the sampling factors, restart
+// interval, quality and Huffman tables given.
+struct Variant {
+  int h = 2, v = 2;  // luma sampling (chroma 1x1); 0: greyscale
+  int quality = 95;
+  int restart_interval = 0;  // MCUs
+  bool optimize = false;     // Huffman tables of the image's own statistics
+  bool rgb = false;          // Adobe transform 0: R, G, B components
+  bool arithmetic = false;
+  bool progressive = false;
+  int exif_orientation = 0;
+};
+
+std::vector<uint8_t> Encode(const Image& image, const Variant& v) {
+  jpeg_compress_struct cinfo;
+  jpeg_error_mgr jerr;
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  unsigned char* buffer = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&cinfo, &buffer, &size);
+  cinfo.image_width = static_cast<JDIMENSION>(image.width);
+  cinfo.image_height = static_cast<JDIMENSION>(image.height);
+  const bool grey = v.h == 0;
+  cinfo.input_components = grey ? 1 : 3;
+  cinfo.in_color_space = grey ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_set_defaults(&cinfo);
+  if (v.rgb) jpeg_set_colorspace(&cinfo, JCS_RGB);
+  if (!grey) {
+    cinfo.comp_info[0].h_samp_factor = v.h;
+    cinfo.comp_info[0].v_samp_factor = v.v;
+  }
+  cinfo.restart_interval = static_cast<unsigned>(v.restart_interval);
+  cinfo.optimize_coding = v.optimize ? TRUE : FALSE;
+  cinfo.arith_code = v.arithmetic ? TRUE : FALSE;
+  jpeg_set_quality(&cinfo, v.quality, TRUE);
+  if (v.progressive) jpeg_simple_progression(&cinfo);
+  jpeg_start_compress(&cinfo, TRUE);
+  if (v.exif_orientation > 0) {
+    const std::vector<uint8_t> exif =
+        testing::ExifPayload(false, {{0x0112, 3, 1, static_cast<uint32_t>(v.exif_orientation)}});
+    jpeg_write_marker(&cinfo, JPEG_APP0 + 1, exif.data(), static_cast<unsigned>(exif.size()));
+  }
+  std::vector<uint8_t> row(static_cast<size_t>(image.width) * 3);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    const uint8_t* in = image.row(static_cast<int>(cinfo.next_scanline));
+    if (grey) {
+      for (int x = 0; x < image.width; ++x) row[x] = in[3 * x + 1];
+    } else {
+      std::copy(in, in + 3 * image.width, row.begin());
+    }
+    JSAMPROW r = row.data();
+    jpeg_write_scanlines(&cinfo, &r, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  std::vector<uint8_t> out(buffer, buffer + size);
+  std::free(buffer);
+  return out;
+}
+
+// options.jpeg_min_short_side that makes the fast path decode at m/8, or -1
+// when no value does (a tiny image where a smaller M gives the same size).
+int MinShortSideFor(int m, int width, int height) {
+  if (m == 8) return 0;
+  const int short_side = std::min(width, height);
+  const int want = (short_side * m + 7) / 8;
+  return LumaScaleNumerator(static_cast<uint32_t>(width), static_cast<uint32_t>(height), want) == m
+             ? want
+             : -1;
+}
+
+DecodeOptions OptionsFor(int min_short_side) {
+  DecodeOptions options = FastPathDecodeOptions();
+  options.jpeg_min_short_side = min_short_side;
+  return options;
+}
+
+// Both planes' samples, sizes and orientations are the same.
+void ExpectSamePlane(const LumaPlane& ours, const LumaPlane& theirs) {
+  ASSERT_EQ(ours.width, theirs.width);
+  ASSERT_EQ(ours.height, theirs.height);
+  EXPECT_EQ(ours.orientation, theirs.orientation);
+  const size_t n = static_cast<size_t>(ours.width) * ours.height;
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(ours.luma[i], theirs.luma[i]) << "sample " << i % ours.width << "," << i / ours.width;
+  }
+}
+
+// Our decoder takes the file and gives libjpeg's samples at m/8: those of its
+// grey decode (testing::DecodeJpegGrey) and of the fast path with libjpeg.
+void ExpectExactAt(const std::vector<uint8_t>& bytes, int m, int width, int height) {
+  const int min_side = MinShortSideFor(m, width, height);
+  if (min_side < 0) return;
+  SCOPED_TRACE(::testing::Message() << "M = " << m);
+  const DecodeOptions options = OptionsFor(min_side);
+  LumaPlane ours;
+  ASSERT_TRUE(DecodeBaselineLuma(bytes, options, ours));
+  LumaPlane theirs;
+  auto decoded = DecodeJpegLumaWithLibjpeg(bytes, options, theirs);
+  ASSERT_TRUE(decoded.ok() && *decoded);
+  ExpectSamePlane(ours, theirs);
+  int w = 0, h = 0;
+  const std::vector<uint8_t> grey = testing::DecodeJpegGrey(bytes, m, &w, &h);
+  ASSERT_EQ(w, ours.width);
+  ASSERT_EQ(h, ours.height);
+  const auto& table = GreyLuma();
+  for (size_t i = 0; i < grey.size(); ++i) ASSERT_EQ(ours.luma[i], table[grey[i]]) << i;
+}
+
+constexpr int kScales[] = {1, 2, 3, 4, 8};
+
+TEST(BaselineLuma, SamplePhotosDecodeExactlyAsLibjpegAtEveryScale) {
+  const std::filesystem::path dir = std::string(SHARED_TESTDATA) + "/pdq/files";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
+  int taken = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".jpg") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                     std::istreambuf_iterator<char>());
+    LumaPlane plane;
+    if (!DecodeBaselineLuma(bytes, FastPathDecodeOptions(), plane)) continue;  // progressive
+    ++taken;
+    int width = 0, height = 0;
+    (void)testing::DecodeJpegGrey(bytes, 8, &width, &height);
+    for (int m : kScales) ExpectExactAt(bytes, m, width, height);
+  }
+  EXPECT_EQ(taken, 13);  // the sequential ones
+}
+
+TEST(BaselineLuma, SyntheticJpegsDecodeExactlyAsLibjpeg) {
+  struct Size {
+    int width, height;
+  };
+  for (const Size size : {Size{333, 250}, Size{17, 9}, Size{1, 1}, Size{64, 48}, Size{40, 121}}) {
+    const Image image = SyntheticImage(size.width, size.height);
+    for (const auto& [h, v] : std::vector<std::pair<int, int>>{{2, 2}, {2, 1}, {1, 1}, {0, 0}}) {
+      for (int restart : {0, 1, 7}) {
+        for (int quality : {50, 95, 100}) {
+          for (bool optimize : {false, true}) {
+            SCOPED_TRACE(::testing::Message() << size.width << "x" << size.height << " luma " << h
+                                              << "x" << v << " restart " << restart << " quality "
+                                              << quality << " optimised " << optimize);
+            const auto bytes = Encode(image, {.h = h,
+                                              .v = v,
+                                              .quality = quality,
+                                              .restart_interval = restart,
+                                              .optimize = optimize});
+            for (int m : kScales) ExpectExactAt(bytes, m, size.width, size.height);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(BaselineLuma, ReadsTheExifOrientationAsTheLibjpegPathDoes) {
+  const Image image = SyntheticImage(96, 64);
+  for (int orientation = 0; orientation <= 8; ++orientation) {
+    const auto bytes = Encode(image, {.exif_orientation = orientation});
+    for (bool apply : {true, false}) {
+      DecodeOptions options = OptionsFor(32);
+      options.apply_exif_orientation = apply;
+      LumaPlane ours, theirs;
+      ASSERT_TRUE(DecodeBaselineLuma(bytes, options, ours));
+      ASSERT_TRUE(*DecodeJpegLumaWithLibjpeg(bytes, options, theirs));
+      const Orientation want =
+          apply && orientation > 0 ? static_cast<Orientation>(orientation) : Orientation::kNormal;
+      EXPECT_EQ(ours.orientation, want) << orientation;
+      ExpectSamePlane(ours, theirs);
+    }
+  }
+}
+
+TEST(BaselineLuma, LeavesOtherKindsOfFileToLibjpeg) {
+  const Image image = SyntheticImage(64, 48);
+  LumaPlane plane;
+  for (const Variant& v : {Variant{.progressive = true}, Variant{.arithmetic = true},
+                           Variant{.h = 1, .v = 1, .rgb = true}}) {
+    EXPECT_FALSE(DecodeBaselineLuma(Encode(image, v), FastPathDecodeOptions(), plane));
+  }
+  // Luma without the largest sampling factors (chroma would be upsampled).
+  auto bytes = Encode(image, {.h = 1, .v = 1});
+  // SOF0: find it and give the second component 2x2 sampling.
+  for (size_t i = 0; i + 1 < bytes.size(); ++i) {
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xC0) {
+      bytes[i + 2 + 2 + 6 + 3 + 1] = 0x22;
+      break;
+    }
+  }
+  EXPECT_FALSE(DecodeBaselineLuma(bytes, FastPathDecodeOptions(), plane));
+  // Over the pixel limit.
+  DecodeOptions small = FastPathDecodeOptions();
+  small.max_pixels = 64 * 48 - 1;
+  EXPECT_FALSE(DecodeBaselineLuma(Encode(image, {}), small, plane));
+  EXPECT_FALSE(DecodeBaselineLuma(std::vector<uint8_t>{0xFF, 0xD8, 0xFF}, small, plane));
+}
+
+// A damaged file is either left to libjpeg or decoded exactly as libjpeg
+// decodes it (and then libjpeg finds nothing wrong with it either).
+void ExpectFallbackOrSame(const std::vector<uint8_t>& bytes, const DecodeOptions& options) {
+  LumaPlane ours;
+  if (!DecodeBaselineLuma(bytes, options, ours)) return;
+  LumaPlane theirs;
+  auto decoded = DecodeJpegLumaWithLibjpeg(bytes, options, theirs);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_TRUE(*decoded);
+  ExpectSamePlane(ours, theirs);
+}
+
+TEST(BaselineLuma, DamagedFilesAreLeftToLibjpegOrDecodedAsLibjpegDoes) {
+  const Image image = SyntheticImage(48, 40);
+  for (int restart : {0, 2}) {
+    const auto bytes = Encode(image, {.quality = 90, .restart_interval = restart});
+    for (int m : {3, 8}) {
+      const DecodeOptions options = OptionsFor(MinShortSideFor(m, 48, 40));
+      SCOPED_TRACE(::testing::Message() << "restart " << restart << " M = " << m);
+      for (size_t keep = 0; keep < bytes.size(); ++keep) {
+        const std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<long>(keep));
+        LumaPlane plane;
+        EXPECT_FALSE(DecodeBaselineLuma(cut, options, plane)) << "cut at " << keep;
+      }
+      for (size_t at = 2; at < bytes.size(); ++at) {
+        for (uint8_t flip : {0x01, 0x10, 0x80, 0xFF}) {
+          std::vector<uint8_t> bad = bytes;
+          bad[at] ^= flip;
+          SCOPED_TRACE(::testing::Message() << "byte " << at << " ^ " << int{flip});
+          ExpectFallbackOrSame(bad, options);
+          if (::testing::Test::HasFatalFailure()) return;
+        }
+      }
+    }
+  }
+}
+
+TEST(BaselineLuma, ScaleNumeratorIsTheSmallestThatKeepsTheShortSide) {
+  EXPECT_EQ(LumaScaleNumerator(1600, 1004, 256), 3);  // 377
+  EXPECT_EQ(LumaScaleNumerator(1004, 1600, 252), 3);
+  EXPECT_EQ(LumaScaleNumerator(1600, 1004, 251), 2);
+  EXPECT_EQ(LumaScaleNumerator(723, 1000, 256), 3);  // 272
+  EXPECT_EQ(LumaScaleNumerator(512, 512, 256), 4);
+  EXPECT_EQ(LumaScaleNumerator(256, 256, 256), 8);
+  EXPECT_EQ(LumaScaleNumerator(100, 100, 256), 8);
+  EXPECT_EQ(LumaScaleNumerator(100, 100, 0), 8);
+}
+
+}  // namespace
+}  // namespace counterfoil::imaging::internal

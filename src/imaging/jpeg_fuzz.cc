@@ -3,13 +3,17 @@
 // run fast. Inputs take turns: the full decode, the RGB fast path (DCT
 // scaling), and the hashing fast path (luma only, progressive files through
 // their luma's own frame, coefficients in the per-thread arena); the luma
-// frame rewrite runs on every input, and what it writes is decoded too.
+// frame rewrite runs on every input, and what it writes is decoded too. Our
+// own baseline luma decoder also runs on every input, at the scale the fast
+// path picks; whatever it decodes must be what the libjpeg fast path decodes,
+// sample for sample.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "imaging/decode.h"
+#include "imaging/internal/jpeg_baseline_luma.h"
 #include "imaging/internal/jpeg_luma_frame.h"
 #include "imaging/pdq.h"
 #include "imaging/photo_hash.h"
@@ -37,6 +41,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fast.jpeg_min_short_side = 16;
       (void)HashPhoto(bytes, fast);
       break;
+    }
+  }
+  {
+    DecodeOptions fast = FastPathDecodeOptions();
+    fast.max_pixels = options.max_pixels;
+    fast.jpeg_min_short_side = 16 * static_cast<int>(size % 5);  // 0: M = 8
+    internal::LumaPlane ours;
+    if (internal::DecodeBaselineLuma(bytes, fast, ours)) {
+      internal::LumaPlane theirs;
+      auto decoded = internal::DecodeJpegLumaWithLibjpeg(bytes, fast, theirs);
+      if (!decoded.ok() || !*decoded || theirs.width != ours.width ||
+          theirs.height != ours.height || theirs.orientation != ours.orientation) {
+        __builtin_trap();
+      }
+      const size_t n = static_cast<size_t>(ours.width) * ours.height;
+      for (size_t i = 0; i < n; ++i) {
+        if (ours.luma[i] != theirs.luma[i]) __builtin_trap();
+      }
     }
   }
   std::vector<uint8_t> frame;

@@ -23,6 +23,7 @@
 #include "imaging/decode.h"
 #include "imaging/internal/jpeg_baseline_luma.h"
 #include "imaging/internal/jpeg_luma_frame.h"
+#include "imaging/internal/jpeg_progressive_luma.h"
 #include "imaging/pdq.h"
 #include "imaging/photo_hash.h"
 
@@ -464,10 +465,11 @@ Status RunFastPathJob(std::span<const uint8_t> bytes, const DecodeOptions& optio
 
 Result<bool> DecodeJpegLuma(std::span<const uint8_t> bytes, const DecodeOptions& options,
                             LumaPlane& plane) {
-  // Sequential Huffman files through our own decoder (the same samples,
-  // without libjpeg's chroma and coefficient work); everything else, and
-  // anything it finds amiss, through libjpeg.
+  // Sequential and progressive Huffman files through our own decoders (the
+  // same samples, without libjpeg's chroma and coefficient work); everything
+  // else, and anything they find amiss, through libjpeg.
   if (DecodeBaselineLuma(bytes, options, plane)) return true;
+  if (DecodeProgressiveLuma(bytes, options, plane)) return true;
   return DecodeJpegLumaWithLibjpeg(bytes, options, plane);
 }
 

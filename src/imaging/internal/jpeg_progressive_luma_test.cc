@@ -1,0 +1,349 @@
+// The fast path's own progressive decoder against libjpeg: wherever it takes
+// a file, its samples are exactly libjpeg-turbo's grey decode of the whole
+// file at the same M/8 scale (compared sample for sample on the progressive
+// sample photos and on synthetic JPEGs with libjpeg's default progression —
+// successive approximation, end-of-band runs — and with a spectral-selection
+// script like the sample photos', in every sampling layout, odd sizes,
+// restart intervals, qualities and table choices, at every M it decodes),
+// with the same EXIF orientation; it leaves other kinds of file to libjpeg;
+// and damaged files (every cut, bytes changed in the scans) are either left
+// to libjpeg or decoded exactly as libjpeg decodes them.
+#include "imaging/internal/jpeg_progressive_luma.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+// clang-format off
+#include <cstdio>  // jpeglib.h needs FILE declared first
+#include <jpeglib.h>
+// clang-format on
+
+#include "imaging/internal/jpeg_baseline_luma.h"
+#include "imaging/photo_hash.h"
+#include "imaging/testing/test_images.h"
+
+namespace counterfoil::imaging::internal {
+namespace {
+
+using testing::SyntheticImage;
+
+enum class Script {
+  kSimple,    // jpeg_simple_progression: DC and AC successive approximation
+  kSpectral,  // the sample photos': spectral selection only, DC interleaved
+};
+
+struct Variant {
+  int h = 2, v = 2;  // luma sampling (chroma 1x1); 0: greyscale
+  int quality = 95;
+  int restart_interval = 0;  // MCUs
+  bool optimize = false;
+  Script script = Script::kSimple;
+  bool rgb = false;  // Adobe transform 0: R, G, B components
+  bool arithmetic = false;
+  int exif_orientation = 0;
+};
+
+// The sample photos' script: DC of all components interleaved, then each
+// component's AC in two bands, no successive approximation.
+std::vector<jpeg_scan_info> SpectralScript(int components) {
+  std::vector<jpeg_scan_info> scans;
+  jpeg_scan_info dc{};
+  dc.comps_in_scan = components;
+  for (int c = 0; c < components; ++c) dc.component_index[c] = c;
+  scans.push_back(dc);
+  for (const auto& [ss, se] : std::vector<std::pair<int, int>>{{1, 5}, {6, 63}}) {
+    for (int c : components == 1 ? std::vector<int>{0} : std::vector<int>{1, 2, 0}) {
+      jpeg_scan_info ac{};
+      ac.comps_in_scan = 1;
+      ac.component_index[0] = c;
+      ac.Ss = ss;
+      ac.Se = se;
+      scans.push_back(ac);
+    }
+  }
+  return scans;
+}
+
+std::vector<uint8_t> Encode(const Image& image, const Variant& v) {
+  jpeg_compress_struct cinfo;
+  jpeg_error_mgr jerr;
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  unsigned char* buffer = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&cinfo, &buffer, &size);
+  cinfo.image_width = static_cast<JDIMENSION>(image.width);
+  cinfo.image_height = static_cast<JDIMENSION>(image.height);
+  const bool grey = v.h == 0;
+  cinfo.input_components = grey ? 1 : 3;
+  cinfo.in_color_space = grey ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_set_defaults(&cinfo);
+  if (v.rgb) jpeg_set_colorspace(&cinfo, JCS_RGB);
+  if (!grey) {
+    cinfo.comp_info[0].h_samp_factor = v.h;
+    cinfo.comp_info[0].v_samp_factor = v.v;
+  }
+  cinfo.restart_interval = static_cast<unsigned>(v.restart_interval);
+  cinfo.optimize_coding = v.optimize ? TRUE : FALSE;
+  cinfo.arith_code = v.arithmetic ? TRUE : FALSE;
+  jpeg_set_quality(&cinfo, v.quality, TRUE);
+  const std::vector<jpeg_scan_info> script = SpectralScript(grey ? 1 : 3);
+  if (v.script == Script::kSimple) {
+    jpeg_simple_progression(&cinfo);
+  } else {
+    cinfo.scan_info = script.data();
+    cinfo.num_scans = static_cast<int>(script.size());
+  }
+  jpeg_start_compress(&cinfo, TRUE);
+  if (v.exif_orientation > 0) {
+    const std::vector<uint8_t> exif =
+        testing::ExifPayload(false, {{0x0112, 3, 1, static_cast<uint32_t>(v.exif_orientation)}});
+    jpeg_write_marker(&cinfo, JPEG_APP0 + 1, exif.data(), static_cast<unsigned>(exif.size()));
+  }
+  std::vector<uint8_t> row(static_cast<size_t>(image.width) * 3);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    const uint8_t* in = image.row(static_cast<int>(cinfo.next_scanline));
+    if (grey) {
+      for (int x = 0; x < image.width; ++x) row[x] = in[3 * x + 1];
+    } else {
+      std::copy(in, in + 3 * image.width, row.begin());
+    }
+    JSAMPROW r = row.data();
+    jpeg_write_scanlines(&cinfo, &r, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  std::vector<uint8_t> out(buffer, buffer + size);
+  std::free(buffer);
+  return out;
+}
+
+// options.jpeg_min_short_side that makes the fast path decode at m/8, or -1
+// when no value does (a tiny image where a smaller M gives the same size).
+int MinShortSideFor(int m, int width, int height) {
+  if (m == 8) return 0;
+  const int short_side = std::min(width, height);
+  const int want = (short_side * m + 7) / 8;
+  return LumaScaleNumerator(static_cast<uint32_t>(width), static_cast<uint32_t>(height), want) == m
+             ? want
+             : -1;
+}
+
+DecodeOptions OptionsFor(int min_short_side) {
+  DecodeOptions options = FastPathDecodeOptions();
+  options.jpeg_min_short_side = min_short_side;
+  return options;
+}
+
+void ExpectSamePlane(const LumaPlane& ours, const LumaPlane& theirs) {
+  ASSERT_EQ(ours.width, theirs.width);
+  ASSERT_EQ(ours.height, theirs.height);
+  EXPECT_EQ(ours.orientation, theirs.orientation);
+  const size_t n = static_cast<size_t>(ours.width) * ours.height;
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(ours.luma[i], theirs.luma[i]) << "sample " << i % ours.width << "," << i / ours.width;
+  }
+}
+
+// Our decoder takes the file and gives libjpeg's samples at m/8: those of its
+// grey decode (testing::DecodeJpegGrey) and of the fast path with libjpeg.
+void ExpectExactAt(const std::vector<uint8_t>& bytes, int m, int width, int height) {
+  const int min_side = MinShortSideFor(m, width, height);
+  if (min_side < 0) return;
+  SCOPED_TRACE(::testing::Message() << "M = " << m);
+  const DecodeOptions options = OptionsFor(min_side);
+  LumaPlane ours;
+  ASSERT_TRUE(DecodeProgressiveLuma(bytes, options, ours));
+  LumaPlane theirs;
+  auto decoded = DecodeJpegLumaWithLibjpeg(bytes, options, theirs);
+  ASSERT_TRUE(decoded.ok() && *decoded);
+  ExpectSamePlane(ours, theirs);
+  int w = 0, h = 0;
+  const std::vector<uint8_t> grey = testing::DecodeJpegGrey(bytes, m, &w, &h);
+  ASSERT_EQ(w, ours.width);
+  ASSERT_EQ(h, ours.height);
+  const auto& table = GreyLuma();
+  for (size_t i = 0; i < grey.size(); ++i) ASSERT_EQ(ours.luma[i], table[grey[i]]) << i;
+}
+
+constexpr int kScales[] = {1, 2, 3, 4, 8};
+
+TEST(ProgressiveLuma, SamplePhotosDecodeExactlyAsLibjpegAtEveryScale) {
+  const std::filesystem::path dir = std::string(SHARED_TESTDATA) + "/pdq/files";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
+  int taken = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".jpg") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                     std::istreambuf_iterator<char>());
+    LumaPlane plane;
+    if (!DecodeProgressiveLuma(bytes, FastPathDecodeOptions(), plane)) {
+      EXPECT_TRUE(DecodeBaselineLuma(bytes, FastPathDecodeOptions(), plane));  // sequential
+      continue;
+    }
+    ++taken;
+    int width = 0, height = 0;
+    (void)testing::DecodeJpegGrey(bytes, 8, &width, &height);
+    for (int m : kScales) ExpectExactAt(bytes, m, width, height);
+  }
+  EXPECT_EQ(taken, 7);  // the progressive ones
+}
+
+TEST(ProgressiveLuma, SyntheticJpegsDecodeExactlyAsLibjpeg) {
+  struct Size {
+    int width, height;
+  };
+  for (const Size size : {Size{333, 250}, Size{17, 9}, Size{1, 1}, Size{64, 48}, Size{40, 121}}) {
+    const Image image = SyntheticImage(size.width, size.height);
+    for (const auto& [h, v] : std::vector<std::pair<int, int>>{{2, 2}, {2, 1}, {1, 1}, {0, 0}}) {
+      for (Script script : {Script::kSimple, Script::kSpectral}) {
+        for (int restart : {0, 1, 7}) {
+          for (int quality : {50, 95, 100}) {
+            for (bool optimize : {false, true}) {
+              SCOPED_TRACE(::testing::Message()
+                           << size.width << "x" << size.height << " luma " << h << "x" << v
+                           << (script == Script::kSimple ? " simple" : " spectral") << " restart "
+                           << restart << " quality " << quality << " optimised " << optimize);
+              const auto bytes = Encode(image, {.h = h,
+                                                .v = v,
+                                                .quality = quality,
+                                                .restart_interval = restart,
+                                                .optimize = optimize,
+                                                .script = script});
+              for (int m : kScales) ExpectExactAt(bytes, m, size.width, size.height);
+              if (::testing::Test::HasFatalFailure()) return;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(ProgressiveLuma, ReadsTheExifOrientationAsTheLibjpegPathDoes) {
+  const Image image = SyntheticImage(96, 64);
+  for (int orientation = 0; orientation <= 8; ++orientation) {
+    const auto bytes = Encode(image, {.exif_orientation = orientation});
+    for (bool apply : {true, false}) {
+      DecodeOptions options = OptionsFor(32);
+      options.apply_exif_orientation = apply;
+      LumaPlane ours, theirs;
+      ASSERT_TRUE(DecodeProgressiveLuma(bytes, options, ours));
+      ASSERT_TRUE(*DecodeJpegLumaWithLibjpeg(bytes, options, theirs));
+      const Orientation want =
+          apply && orientation > 0 ? static_cast<Orientation>(orientation) : Orientation::kNormal;
+      EXPECT_EQ(ours.orientation, want) << orientation;
+      ExpectSamePlane(ours, theirs);
+    }
+  }
+}
+
+TEST(ProgressiveLuma, LeavesOtherKindsOfFileToLibjpeg) {
+  const Image image = SyntheticImage(64, 48);
+  LumaPlane plane;
+  // Sequential, arithmetic-coded progressive, RGB.
+  EXPECT_FALSE(
+      DecodeProgressiveLuma(testing::EncodeJpeg(image, {}), FastPathDecodeOptions(), plane));
+  EXPECT_FALSE(
+      DecodeProgressiveLuma(Encode(image, {.arithmetic = true}), FastPathDecodeOptions(), plane));
+  EXPECT_FALSE(DecodeProgressiveLuma(Encode(image, {.h = 1, .v = 1, .rgb = true}),
+                                     FastPathDecodeOptions(), plane));
+  // Over the pixel limit.
+  DecodeOptions small = FastPathDecodeOptions();
+  small.max_pixels = 64 * 48 - 1;
+  EXPECT_FALSE(DecodeProgressiveLuma(Encode(image, {}), small, plane));
+  // M = 5..7 (a 300-pixel short side decodes at 7/8 for 256).
+  EXPECT_FALSE(
+      DecodeProgressiveLuma(Encode(SyntheticImage(300, 300), {}), FastPathDecodeOptions(), plane));
+  EXPECT_FALSE(DecodeProgressiveLuma(std::vector<uint8_t>{0xFF, 0xD8, 0xFF}, small, plane));
+}
+
+// Scan scripts libjpeg refuses or only warns about are left to it.
+TEST(ProgressiveLuma, LeavesInvalidScanScriptsToLibjpeg) {
+  const Image image = SyntheticImage(64, 48);
+  const auto bytes = Encode(image, {.h = 1, .v = 1, .script = Script::kSpectral});
+  // The SOS segments' Ss, Se, Ah/Al bytes.
+  std::vector<size_t> params;
+  for (size_t i = 0; i + 4 < bytes.size(); ++i) {
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xDA) {
+      const size_t length = (size_t{bytes[i + 2]} << 8) | bytes[i + 3];
+      params.push_back(i + 2 + length - 3);
+    }
+  }
+  ASSERT_EQ(params.size(), 7u);
+  LumaPlane plane;
+  ASSERT_TRUE(DecodeProgressiveLuma(bytes, FastPathDecodeOptions(), plane));
+  const auto with = [&](size_t scan, int field, uint8_t value) {
+    std::vector<uint8_t> bad = bytes;
+    bad[params[scan] + field] = value;
+    return bad;
+  };
+  // The luma's AC 1-5 scan (the fourth): Ss > Se, Se = 64, a refinement
+  // without its first scan, Al > 13; the DC scan with Se != 0; the luma's
+  // AC 6-63 scan made 1-63 (a first scan repeated over 1..5).
+  for (const std::vector<uint8_t>& bad : {with(3, 0, 6), with(3, 1, 64), with(3, 2, 0x10),
+                                          with(3, 2, 0x0E), with(0, 1, 1), with(6, 0, 1)}) {
+    EXPECT_FALSE(DecodeProgressiveLuma(bad, FastPathDecodeOptions(), plane));
+  }
+}
+
+// A damaged file is either left to libjpeg or decoded exactly as libjpeg
+// decodes it (and then libjpeg finds nothing wrong with it either). Counts
+// the files decoded.
+void ExpectFallbackOrSame(const std::vector<uint8_t>& bytes, const DecodeOptions& options,
+                          int& decoded_count) {
+  LumaPlane ours;
+  if (!DecodeProgressiveLuma(bytes, options, ours)) return;
+  ++decoded_count;
+  LumaPlane theirs;
+  auto decoded = DecodeJpegLumaWithLibjpeg(bytes, options, theirs);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_TRUE(*decoded);
+  ExpectSamePlane(ours, theirs);
+}
+
+TEST(ProgressiveLuma, DamagedFilesAreLeftToLibjpegOrDecodedAsLibjpegDoes) {
+  const Image image = SyntheticImage(40, 24);
+  for (Script script : {Script::kSimple, Script::kSpectral}) {
+    for (int restart : {0, 2}) {
+      const auto bytes =
+          Encode(image, {.quality = 90, .restart_interval = restart, .script = script});
+      for (int m : {3, 8}) {
+        const DecodeOptions options = OptionsFor(MinShortSideFor(m, 40, 24));
+        SCOPED_TRACE(::testing::Message() << (script == Script::kSimple ? "simple" : "spectral")
+                                          << " restart " << restart << " M = " << m);
+        for (size_t keep = 0; keep < bytes.size(); ++keep) {
+          const std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<long>(keep));
+          LumaPlane plane;
+          EXPECT_FALSE(DecodeProgressiveLuma(cut, options, plane)) << "cut at " << keep;
+        }
+        int decoded =
+            0;  // flipped files our decoder still takes (most bytes are entropy-coded data)
+        for (size_t at = 2; at < bytes.size(); ++at) {
+          for (uint8_t flip : {0x01, 0x10, 0x80, 0xFF}) {
+            std::vector<uint8_t> bad = bytes;
+            bad[at] ^= flip;
+            SCOPED_TRACE(::testing::Message() << "byte " << at << " ^ " << int{flip});
+            ExpectFallbackOrSame(bad, options, decoded);
+            if (::testing::Test::HasFatalFailure()) return;
+          }
+        }
+        EXPECT_GT(decoded, static_cast<int>(bytes.size()));
+        std::printf("%s restart %d M = %d: %d of %zu flipped files decoded\n",
+                    script == Script::kSimple ? "simple" : "spectral", restart, m, decoded,
+                    4 * (bytes.size() - 2));
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace counterfoil::imaging::internal

@@ -4,9 +4,9 @@
 // scaling), and the hashing fast path (luma only, progressive files through
 // their luma's own frame, coefficients in the per-thread arena); the luma
 // frame rewrite runs on every input, and what it writes is decoded too. Our
-// own baseline luma decoder also runs on every input, at the scale the fast
-// path picks; whatever it decodes must be what the libjpeg fast path decodes,
-// sample for sample.
+// own baseline and progressive luma decoders also run on every input, at the
+// scale the fast path picks; whatever they decode must be what the libjpeg
+// fast path decodes, sample for sample.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -15,6 +15,7 @@
 #include "imaging/decode.h"
 #include "imaging/internal/jpeg_baseline_luma.h"
 #include "imaging/internal/jpeg_luma_frame.h"
+#include "imaging/internal/jpeg_progressive_luma.h"
 #include "imaging/pdq.h"
 #include "imaging/photo_hash.h"
 
@@ -48,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fast.max_pixels = options.max_pixels;
     fast.jpeg_min_short_side = 16 * static_cast<int>(size % 5);  // 0: M = 8
     internal::LumaPlane ours;
-    if (internal::DecodeBaselineLuma(bytes, fast, ours)) {
+    if (internal::DecodeBaselineLuma(bytes, fast, ours) ||
+        internal::DecodeProgressiveLuma(bytes, fast, ours)) {
       internal::LumaPlane theirs;
       auto decoded = internal::DecodeJpegLumaWithLibjpeg(bytes, fast, theirs);
       if (!decoded.ok() || !*decoded || theirs.width != ours.width ||

@@ -249,14 +249,77 @@ bool DecodeDcScan(const Scan& s, const Headers& h, const Geometry& g,
   return true;
 }
 
+// Parsing the coefficients of an AC first scan that the IDCT does not read:
+// what the whole symbols (codes and extra bits) that fit in the next
+// jpeg::kRunBits bits take, looked up at once (most of these coefficients
+// are short symbols, two or three to a lookup), up to and including a plain
+// end of block (EOB0). Entry bits 0..3: the bits to consume; 4..8: how far
+// the zigzag index moves (an EOB0 counts 1, so that libjpeg would have read
+// it inside the band too); bit 9: an EOB0 ends them; 16..31: which of the
+// next 16 positions get a nonzero coefficient. 0: not even one symbol fits.
+// Left to the symbol-by-symbol loop: EOBn with n > 0 (extra bits), codes or
+// values longer than the lookup, and values that times 2^Al leave JCOEF.
+constexpr uint32_t kRunEndsBlock = 1u << 9;
+using FirstScanRuns = std::array<uint32_t, 1 << jpeg::kRunBits>;
+
+void BuildFirstScanRuns(const HuffmanTable& t, int al, FirstScanRuns& runs) {
+  constexpr uint32_t kWindow = (1u << jpeg::kRunBits) - 1;
+  for (uint32_t w = 0; w <= kWindow; ++w) {
+    int used = 0, step = 0;
+    uint32_t nonzero = 0;
+    bool ends = false;
+    while (!ends) {
+      // The symbol at bit `used` of w (zeros past its end), if it fits.
+      const uint32_t e =
+          t.value_lookup[((w << used) & kWindow) >> (jpeg::kRunBits - jpeg::kLookupBits)];
+      const int bits = static_cast<int>(e & 63);
+      if ((e & jpeg::kComplete) == 0 || used + bits > jpeg::kRunBits) break;
+      const int run = static_cast<int>(e >> 12) & 15, size = static_cast<int>(e >> 8) & 15;
+      int moves;
+      if (size != 0) {
+        if (size + al > 15 || step + run > 15) break;
+        nonzero |= 1u << (step + run);
+        moves = run + 1;
+      } else if (run == 15) {  // ZRL
+        if (step != 0) break;
+        moves = 16;
+      } else if (run == 0) {  // EOB0
+        ends = true;
+        moves = 1;
+      } else {
+        break;
+      }
+      used += bits;
+      step += moves;
+    }
+    runs[w] = used == 0 ? 0
+                        : static_cast<uint32_t>(used) | static_cast<uint32_t>(step) << 4 |
+                              (ends ? kRunEndsBlock : 0) | nonzero << 16;
+  }
+}
+
 // One block of an AC first scan (jdphuff.c decode_mcu_AC_first): the band
-// ss..se, values times 2^al. False for a bad code, a coefficient past the
-// band or a value beyond JCOEF.
-[[gnu::always_inline]] inline bool DecodeAcFirstBlock(BitReader& r, const HuffmanTable& t, int ss,
-                                                      int se, int al, int last, int16_t* coef,
+// ss..se, values times 2^al; those past `last` parsed through `runs` when
+// given (and their nonzero bits kept). False for a bad code, a coefficient
+// past the band or a value beyond JCOEF.
+[[gnu::always_inline]] inline bool DecodeAcFirstBlock(BitReader& r, const HuffmanTable& t,
+                                                      const FirstScanRuns* runs, int ss, int se,
+                                                      int al, int last, int16_t* coef,
                                                       uint64_t& nonzero, uint32_t& eobrun) {
   uint64_t mask = nonzero;
   for (int k = ss; k <= se; ++k) {
+    if (runs != nullptr && k > last) {
+      r.Ensure();
+      const uint32_t e = (*runs)[r.bits >> (64 - jpeg::kRunBits)];
+      const int moves = static_cast<int>(e >> 4) & 31;
+      if (e != 0 && k + moves <= se + 1) {
+        r.Skip(static_cast<int>(e & 15));
+        mask |= uint64_t{e >> 16} << k;
+        if (e & kRunEndsBlock) break;
+        k += moves - 1;
+        continue;
+      }
+    }
     int32_t value;
     const int symbol = DecodeValue(r, t, value);
     if (symbol < 0) return false;
@@ -360,8 +423,8 @@ inline uint64_t Band(int lo, int hi) {
 }
 
 // An AC scan of the luma alone: its blocks in raster order (no dummy blocks).
-bool DecodeAcScan(const Scan& s, const HuffmanTable& table, int restart_interval, BitReader& reader,
-                  const LumaCoefficients& luma) {
+bool DecodeAcScan(const Scan& s, const HuffmanTable& table, const FirstScanRuns* runs,
+                  int restart_interval, BitReader& reader, const LumaCoefficients& luma) {
   BitReader r = reader;
   Restarts restarts{restart_interval, restart_interval, 0};
   uint32_t eobrun = 0;
@@ -378,7 +441,7 @@ bool DecodeAcScan(const Scan& s, const HuffmanTable& table, int restart_interval
       if (first) {
         if (eobrun > 0) {
           --eobrun;
-        } else if (!DecodeAcFirstBlock(r, table, ss, se, al, last, coef, nonzero, eobrun)) {
+        } else if (!DecodeAcFirstBlock(r, table, runs, ss, se, al, last, coef, nonzero, eobrun)) {
           return false;
         }
       } else if (!DecodeAcRefineBlock(r, table, ss, se, al, last, coef, nonzero, eobrun)) {
@@ -436,6 +499,7 @@ bool Decode(std::span<const uint8_t> b, const DecodeOptions& options, Coefficien
   std::array<int32_t, 64> quant{};  // the luma's, latched at its first scan (jdinput.c)
   std::array<HuffmanTable, 4> dc_tables;
   HuffmanTable ac_table;
+  FirstScanRuns first_scan_runs;
   const uint8_t* const end = b.data() + b.size();
   size_t header = h.scan_header, header_length = h.scan_header_length, data = h.scan_start;
   int scans = 0;
@@ -475,11 +539,17 @@ bool Decode(std::span<const uint8_t> b, const DecodeOptions& options, Coefficien
 
     const uint8_t* after;  // where the next marker is looked for
     if (s.has_luma || (dc_scan && s.ah == 0)) {
+      // Runs of dropped coefficients parsed at once, where a first scan has them.
+      const FirstScanRuns* runs = nullptr;
+      if (!dc_scan && s.ah == 0 && s.se > luma.last) {
+        BuildFirstScanRuns(ac_table, s.al, first_scan_runs);
+        runs = &first_scan_runs;
+      }
       BitReader r;
       r.p = b.data() + data;
       r.end = end;
       const bool ok = dc_scan ? DecodeDcScan(s, h, g, dc, h.restart_interval, r, luma)
-                              : DecodeAcScan(s, ac_table, h.restart_interval, r, luma);
+                              : DecodeAcScan(s, ac_table, runs, h.restart_interval, r, luma);
       if (!ok || r.Overrun()) return false;
       after = NextMarker(r.p, end);
     } else {

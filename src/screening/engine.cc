@@ -1021,17 +1021,22 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
     auto word = [&](size_t w) {
       return std::string_view(view).substr(words[w].first, words[w].second - words[w].first);
     };
-    // The words long enough to be probed alone are looked up in any case:
-    // hash them and start their loads first, all at once.
+    // Every word is hashed once, and the loads it will need are started
+    // first, all at once: the everyday-word slot of the words long enough
+    // to be probed alone, the two-word-name slots of every word (each
+    // adjacent pair is checked against them).
     for (size_t w = 0; w < words.size(); ++w) {
+      word_hash[w] = WordHashSet::Hash(word(w));
+      if (max_span == 2) {
+        pair_firsts->Prefetch(word_hash[w]);
+        pair_seconds->Prefetch(word_hash[w]);
+      }
       size_t length = words[w].second - words[w].first;
       if (length + 1 < fuzzy_min || length > fuzzy_max + 1) continue;
-      word_hash[w] = WordHashSet::Hash(word(w));
       common_views->Prefetch(word_hash[w]);
     }
     auto is_everyday = [&](size_t w) {
       if (everyday[w] < 0) {
-        if (word_hash[w] == 0) word_hash[w] = WordHashSet::Hash(word(w));
         everyday[w] = common_views->ContainsHash(word_hash[w]);
       }
       return everyday[w] == 1;
@@ -1045,7 +1050,9 @@ Verdict RuleSet::Impl::Screen(const Listing& listing, const ScreenContext& ctx) 
         if (span == 1) {
           if (is_everyday(w)) continue;
         } else {
-          if (!pair_firsts->Contains(word(w)) && !pair_seconds->Contains(word(w + 1))) continue;
+          if (!pair_firsts->ContainsHash(word_hash[w]) &&
+              !pair_seconds->ContainsHash(word_hash[w + 1]))
+            continue;
           if (is_everyday(w) && is_everyday(w + 1)) continue;
         }
         candidate.clear();

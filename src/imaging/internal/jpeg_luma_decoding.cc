@@ -2,6 +2,8 @@
 
 #include <initializer_list>
 
+#include "imaging/internal/jpeg_baseline_luma.h"
+
 namespace counterfoil::imaging::internal::jpeg {
 namespace {
 
@@ -83,6 +85,19 @@ bool IdctReads(int m, int index) {
 }
 
 bool SupportedScale(int m) { return m == 1 || m == 2 || m == 3 || m == 4 || m == 8; }
+
+int DecodableScale(const Headers& h, const DecodeOptions& options) {
+  if (h.components == 3 && !IsYcbcr(h)) return 0;
+  if (h.width == 0 || h.height == 0 || h.width > 65500 || h.height > 65500) return 0;
+  if (!CheckDimensions("JPEG", static_cast<uint64_t>(h.width), static_cast<uint64_t>(h.height),
+                       options)
+           .ok()) {
+    return 0;
+  }
+  const int m = LumaScaleNumerator(static_cast<uint32_t>(h.width), static_cast<uint32_t>(h.height),
+                                   options.jpeg_min_short_side);
+  return SupportedScale(m) ? m : 0;
+}
 
 bool BuildTable(const HuffmanSpec& spec, bool dc, HuffmanTable& t) {
   t.value_lookup.fill(0);

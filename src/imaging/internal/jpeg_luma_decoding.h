@@ -556,6 +556,12 @@ bool ParseTableSegment(uint8_t marker, const uint8_t* p, size_t n, bool want_exi
 // an Adobe marker with transform 1, or ids 1, 2, 3 without either.
 bool IsYcbcr(const Headers& h);
 
+// The scale M at which the own decoders decode the frame `h` for `options`,
+// or 0 when they leave it to libjpeg: three components that are not
+// certainly YCbCr, sizes libjpeg (JPEG_MAX_DIMENSION; a zero height needs
+// DNL) or CheckDimensions refuses, an M without an IDCT here.
+int DecodableScale(const Headers& h, const DecodeOptions& options);
+
 // The zigzag positions of a block, remapped for the decoder: the natural
 // index when the M x M IDCT reads the coefficient, 64 (scrap) when it does not.
 struct LumaLayout {

@@ -461,18 +461,8 @@ bool Decode(std::span<const uint8_t> b, const DecodeOptions& options, Coefficien
   if (!jpeg::ParseHeaders(b, options.apply_exif_orientation, jpeg::FrameKind::kProgressive, h)) {
     return false;
   }
-  if (h.components == 3 && !jpeg::IsYcbcr(h)) return false;
-  // libjpeg's limits (jdinput.c initial_setup, JPEG_MAX_DIMENSION; a zero
-  // height needs DNL), then ours.
-  if (h.width == 0 || h.height == 0 || h.width > 65500 || h.height > 65500) return false;
-  if (!CheckDimensions("JPEG", static_cast<uint64_t>(h.width), static_cast<uint64_t>(h.height),
-                       options)
-           .ok()) {
-    return false;
-  }
-  const int m = LumaScaleNumerator(static_cast<uint32_t>(h.width), static_cast<uint32_t>(h.height),
-                                   options.jpeg_min_short_side);
-  if (!jpeg::SupportedScale(m)) return false;
+  const int m = jpeg::DecodableScale(h, options);
+  if (m == 0) return false;
   Geometry g{h.width, h.height, 1, 1};
   for (int c = 0; c < h.components; ++c) {
     g.max_h = std::max(g.max_h, h.frame[c].h);

@@ -10,17 +10,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
-
-// clang-format off
-#include <cstdio>  // jpeglib.h needs FILE declared first
-#include <jpeglib.h>
-// clang-format on
 
 #include "imaging/internal/luma_decoder_testing.h"
 #include "imaging/photo_hash.h"
@@ -45,51 +39,17 @@ struct Variant {
 };
 
 std::vector<uint8_t> Encode(const Image& image, const Variant& v) {
-  jpeg_compress_struct cinfo;
-  jpeg_error_mgr jerr;
-  cinfo.err = jpeg_std_error(&jerr);
-  jpeg_create_compress(&cinfo);
-  unsigned char* buffer = nullptr;
-  unsigned long size = 0;
-  jpeg_mem_dest(&cinfo, &buffer, &size);
-  cinfo.image_width = static_cast<JDIMENSION>(image.width);
-  cinfo.image_height = static_cast<JDIMENSION>(image.height);
-  const bool grey = v.h == 0;
-  cinfo.input_components = grey ? 1 : 3;
-  cinfo.in_color_space = grey ? JCS_GRAYSCALE : JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  if (v.rgb) jpeg_set_colorspace(&cinfo, JCS_RGB);
-  if (!grey) {
-    cinfo.comp_info[0].h_samp_factor = v.h;
-    cinfo.comp_info[0].v_samp_factor = v.v;
-  }
-  cinfo.restart_interval = static_cast<unsigned>(v.restart_interval);
-  cinfo.optimize_coding = v.optimize ? TRUE : FALSE;
-  cinfo.arith_code = v.arithmetic ? TRUE : FALSE;
-  jpeg_set_quality(&cinfo, v.quality, TRUE);
-  if (v.progressive) jpeg_simple_progression(&cinfo);
-  jpeg_start_compress(&cinfo, TRUE);
-  if (v.exif_orientation > 0) {
-    const std::vector<uint8_t> exif =
-        testing::ExifPayload(false, {{0x0112, 3, 1, static_cast<uint32_t>(v.exif_orientation)}});
-    jpeg_write_marker(&cinfo, JPEG_APP0 + 1, exif.data(), static_cast<unsigned>(exif.size()));
-  }
-  std::vector<uint8_t> row(static_cast<size_t>(image.width) * 3);
-  while (cinfo.next_scanline < cinfo.image_height) {
-    const uint8_t* in = image.row(static_cast<int>(cinfo.next_scanline));
-    if (grey) {
-      for (int x = 0; x < image.width; ++x) row[x] = in[3 * x + 1];
-    } else {
-      std::copy(in, in + 3 * image.width, row.begin());
-    }
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&cinfo, &r, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  std::vector<uint8_t> out(buffer, buffer + size);
-  std::free(buffer);
-  return out;
+  using Color = testing::JpegEncodeOptions::Color;
+  return testing::EncodeJpeg(
+      image, {.quality = v.quality,
+              .progressive = v.progressive,
+              .arithmetic = v.arithmetic,
+              .color = v.h == 0 ? Color::kGrey : v.rgb ? Color::kRgb : Color::kYcbcr,
+              .luma_h = v.h,
+              .luma_v = v.v,
+              .optimize_coding = v.optimize,
+              .restart_interval = v.restart_interval,
+              .exif_orientation = v.exif_orientation});
 }
 
 using luma_testing::ExpectSamePlane;

@@ -12,17 +12,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
-
-// clang-format off
-#include <cstdio>  // jpeglib.h needs FILE declared first
-#include <jpeglib.h>
-// clang-format on
 
 #include "imaging/internal/jpeg_baseline_luma.h"
 #include "imaging/internal/luma_decoder_testing.h"
@@ -50,79 +44,19 @@ struct Variant {
   int exif_orientation = 0;
 };
 
-// The sample photos' script: DC of all components interleaved, then each
-// component's AC in two bands, no successive approximation.
-std::vector<jpeg_scan_info> SpectralScript(int components) {
-  std::vector<jpeg_scan_info> scans;
-  jpeg_scan_info dc{};
-  dc.comps_in_scan = components;
-  for (int c = 0; c < components; ++c) dc.component_index[c] = c;
-  scans.push_back(dc);
-  for (const auto& [ss, se] : std::vector<std::pair<int, int>>{{1, 5}, {6, 63}}) {
-    for (int c : components == 1 ? std::vector<int>{0} : std::vector<int>{1, 2, 0}) {
-      jpeg_scan_info ac{};
-      ac.comps_in_scan = 1;
-      ac.component_index[0] = c;
-      ac.Ss = ss;
-      ac.Se = se;
-      scans.push_back(ac);
-    }
-  }
-  return scans;
-}
-
 std::vector<uint8_t> Encode(const Image& image, const Variant& v) {
-  jpeg_compress_struct cinfo;
-  jpeg_error_mgr jerr;
-  cinfo.err = jpeg_std_error(&jerr);
-  jpeg_create_compress(&cinfo);
-  unsigned char* buffer = nullptr;
-  unsigned long size = 0;
-  jpeg_mem_dest(&cinfo, &buffer, &size);
-  cinfo.image_width = static_cast<JDIMENSION>(image.width);
-  cinfo.image_height = static_cast<JDIMENSION>(image.height);
-  const bool grey = v.h == 0;
-  cinfo.input_components = grey ? 1 : 3;
-  cinfo.in_color_space = grey ? JCS_GRAYSCALE : JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  if (v.rgb) jpeg_set_colorspace(&cinfo, JCS_RGB);
-  if (!grey) {
-    cinfo.comp_info[0].h_samp_factor = v.h;
-    cinfo.comp_info[0].v_samp_factor = v.v;
-  }
-  cinfo.restart_interval = static_cast<unsigned>(v.restart_interval);
-  cinfo.optimize_coding = v.optimize ? TRUE : FALSE;
-  cinfo.arith_code = v.arithmetic ? TRUE : FALSE;
-  jpeg_set_quality(&cinfo, v.quality, TRUE);
-  const std::vector<jpeg_scan_info> script = SpectralScript(grey ? 1 : 3);
-  if (v.script == Script::kSimple) {
-    jpeg_simple_progression(&cinfo);
-  } else {
-    cinfo.scan_info = script.data();
-    cinfo.num_scans = static_cast<int>(script.size());
-  }
-  jpeg_start_compress(&cinfo, TRUE);
-  if (v.exif_orientation > 0) {
-    const std::vector<uint8_t> exif =
-        testing::ExifPayload(false, {{0x0112, 3, 1, static_cast<uint32_t>(v.exif_orientation)}});
-    jpeg_write_marker(&cinfo, JPEG_APP0 + 1, exif.data(), static_cast<unsigned>(exif.size()));
-  }
-  std::vector<uint8_t> row(static_cast<size_t>(image.width) * 3);
-  while (cinfo.next_scanline < cinfo.image_height) {
-    const uint8_t* in = image.row(static_cast<int>(cinfo.next_scanline));
-    if (grey) {
-      for (int x = 0; x < image.width; ++x) row[x] = in[3 * x + 1];
-    } else {
-      std::copy(in, in + 3 * image.width, row.begin());
-    }
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&cinfo, &r, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  std::vector<uint8_t> out(buffer, buffer + size);
-  std::free(buffer);
-  return out;
+  using Color = testing::JpegEncodeOptions::Color;
+  return testing::EncodeJpeg(
+      image, {.quality = v.quality,
+              .progressive = v.script == Script::kSimple,
+              .arithmetic = v.arithmetic,
+              .color = v.h == 0 ? Color::kGrey : v.rgb ? Color::kRgb : Color::kYcbcr,
+              .luma_h = v.h,
+              .luma_v = v.v,
+              .spectral_selection = v.script == Script::kSpectral,
+              .optimize_coding = v.optimize,
+              .restart_interval = v.restart_interval,
+              .exif_orientation = v.exif_orientation});
 }
 
 using luma_testing::ExpectSamePlane;

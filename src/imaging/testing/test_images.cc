@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace counterfoil::imaging::testing {
 
@@ -104,6 +105,26 @@ std::vector<uint8_t> ExifSegment(int orientation, bool big_endian) {
                      {{0x010F, 2, 4, 0}, {0x0112, 3, 1, static_cast<uint32_t>(orientation)}});
 }
 
+// JpegEncodeOptions::spectral_selection's scan script.
+std::vector<jpeg_scan_info> SpectralSelectionScript(int components) {
+  std::vector<jpeg_scan_info> scans;
+  jpeg_scan_info dc{};
+  dc.comps_in_scan = components;
+  for (int c = 0; c < components; ++c) dc.component_index[c] = c;
+  scans.push_back(dc);
+  for (const auto& [ss, se] : std::vector<std::pair<int, int>>{{1, 5}, {6, 63}}) {
+    for (int c : components == 1 ? std::vector<int>{0} : std::vector<int>{1, 2, 0}) {
+      jpeg_scan_info ac{};
+      ac.comps_in_scan = 1;
+      ac.component_index[0] = c;
+      ac.Ss = ss;
+      ac.Se = se;
+      scans.push_back(ac);
+    }
+  }
+  return scans;
+}
+
 }  // namespace
 
 std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& options) {
@@ -132,9 +153,19 @@ std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& opt
   if (options.color == Color::kYcck) jpeg_set_colorspace(&cinfo, JCS_YCCK);
   if (options.color == Color::kRgb) jpeg_set_colorspace(&cinfo, JCS_RGB);
   if (options.chroma_444) cinfo.comp_info[0].h_samp_factor = cinfo.comp_info[0].v_samp_factor = 1;
+  if (options.luma_h > 0 && options.color != Color::kGrey) {
+    cinfo.comp_info[0].h_samp_factor = options.luma_h;
+    cinfo.comp_info[0].v_samp_factor = options.luma_v;
+  }
   cinfo.restart_interval = static_cast<unsigned>(options.restart_interval);
+  cinfo.optimize_coding = options.optimize_coding ? TRUE : FALSE;
   jpeg_set_quality(&cinfo, options.quality, TRUE);
   if (options.progressive) jpeg_simple_progression(&cinfo);
+  const std::vector<jpeg_scan_info> script = SpectralSelectionScript(cinfo.num_components);
+  if (options.spectral_selection) {
+    cinfo.scan_info = script.data();
+    cinfo.num_scans = static_cast<int>(script.size());
+  }
   cinfo.arith_code = options.arithmetic ? TRUE : FALSE;
   // libjpeg writes the Adobe marker for CMYK/YCCK; the samples we give are
   // inverted (255 = no ink), as Photoshop's are.

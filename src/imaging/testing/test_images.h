@@ -39,6 +39,14 @@ struct JpegEncodeOptions {
   enum class Color { kYcbcr, kGrey, kCmyk, kYcck, kRgb } color = Color::kYcbcr;
   // YCbCr: luma at 2x2 (4:2:0, libjpeg's default) unless full-size chroma (4:4:4).
   bool chroma_444 = false;
+  // When set (1..4), the luma's sampling factors instead (chroma stays 1x1).
+  int luma_h = 0, luma_v = 0;
+  // Progressive with spectral selection only (as some encoders write, and the
+  // progressive sample photos are): the DC of all components in one scan, then
+  // each component's AC in bands 1-5 and 6-63 (chroma first), no successive
+  // approximation. `progressive` gives libjpeg's default script instead.
+  bool spectral_selection = false;
+  bool optimize_coding = false;  // Huffman tables of the image's own statistics
   int restart_interval = 0;  // in MCUs; 0: none
   // 0: no EXIF; 1..8: an APP1 Exif segment with that Orientation tag.
   int exif_orientation = 0;

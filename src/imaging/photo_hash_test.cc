@@ -11,8 +11,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -42,12 +40,8 @@ TEST(HashPhoto, LumaPathEqualsTheLumaOnlyRgbDecodeOnTheSamplePhotos) {
   const std::filesystem::path dir = std::string(SHARED_TESTDATA) + "/pdq/files";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".jpg") continue;
-    SCOPED_TRACE(entry.path().filename().string());
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                     std::istreambuf_iterator<char>());
+  for (const auto& [name, bytes] : testing::ReadJpegFiles(dir)) {
+    SCOPED_TRACE(name);
     DecodeOptions options = FastPathDecodeOptions();
     options.jpeg_min_short_side = 0;  // full size: the same scale on both paths
     auto fast = HashPhoto(bytes, options);

@@ -11,8 +11,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -65,12 +63,8 @@ TEST(BaselineLuma, SamplePhotosDecodeExactlyAsLibjpegAtEveryScale) {
   const std::filesystem::path dir = std::string(SHARED_TESTDATA) + "/pdq/files";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
   int taken = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".jpg") continue;
-    SCOPED_TRACE(entry.path().filename().string());
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                     std::istreambuf_iterator<char>());
+  for (const auto& [name, bytes] : testing::ReadJpegFiles(dir)) {
+    SCOPED_TRACE(name);
     LumaPlane plane;
     if (!DecodeBaselineLuma(bytes, FastPathDecodeOptions(), plane)) continue;  // progressive
     ++taken;

@@ -9,8 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -85,12 +83,8 @@ TEST(JpegLumaFrame, ProgressiveSamplePhotosKeepTheirLuma) {
   const std::filesystem::path dir = std::string(SHARED_TESTDATA) + "/pdq/files";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
   int progressive = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".jpg") continue;
-    SCOPED_TRACE(entry.path().filename().string());
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                     std::istreambuf_iterator<char>());
+  for (const auto& [name, bytes] : testing::ReadJpegFiles(dir)) {
+    SCOPED_TRACE(name);
     std::vector<uint8_t> frame;
     if (!TranscodeToLumaFrame(bytes, kDefaultMaxPixels, frame)) continue;  // the baseline ones
     ++progressive;

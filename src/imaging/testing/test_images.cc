@@ -7,10 +7,14 @@
 #include <png.h>
 #include <webp/encode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -198,6 +202,19 @@ std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& opt
   jpeg_destroy_compress(&cinfo);
   std::vector<uint8_t> out(buffer, buffer + size);
   std::free(buffer);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::vector<uint8_t>>> ReadJpegFiles(const std::string& dir) {
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".jpg") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    out.emplace_back(entry.path().filename().string(),
+                     std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>()));
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 

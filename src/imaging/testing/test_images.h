@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "imaging/image.h"
@@ -53,6 +55,8 @@ struct JpegEncodeOptions {
   bool exif_big_endian = false;
 };
 std::vector<uint8_t> EncodeJpeg(const Image& image, const JpegEncodeOptions& options = {});
+// The .jpg files of `dir` (file name, bytes), in name order.
+std::vector<std::pair<std::string, std::vector<uint8_t>>> ReadJpegFiles(const std::string& dir);
 // libjpeg's own greyscale decode of a whole JPEG (every scan, no block
 // smoothing) at scale_num/8: the reference for the luma-only fast path.
 // Aborts on invalid input (tests hand it valid files).

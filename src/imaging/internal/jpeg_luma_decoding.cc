@@ -86,6 +86,26 @@ bool IdctReads(int m, int index) {
 
 bool SupportedScale(int m) { return m == 1 || m == 2 || m == 3 || m == 4 || m == 8; }
 
+size_t EntropyDataEnd(std::span<const uint8_t> b, size_t from) {
+  const size_t n = b.size();
+  size_t at = from;
+  while (at < n) {
+    const void* ff = std::memchr(b.data() + at, 0xFF, n - at);
+    if (ff == nullptr) return n;
+    at = static_cast<size_t>(static_cast<const uint8_t*>(ff) - b.data());
+    if (at + 1 >= n) return n;
+    const uint8_t next = b[at + 1];
+    if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
+      at += 2;
+    } else if (next == 0xFF) {
+      at += 1;  // a fill byte before a marker
+    } else {
+      return at;
+    }
+  }
+  return n;
+}
+
 int DecodableScale(const Headers& h, const DecodeOptions& options) {
   if (h.components == 3 && !IsYcbcr(h)) return 0;
   if (h.width == 0 || h.height == 0 || h.width > 65500 || h.height > 65500) return 0;

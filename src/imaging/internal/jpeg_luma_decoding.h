@@ -556,6 +556,11 @@ bool ParseTableSegment(uint8_t marker, const uint8_t* p, size_t n, bool want_exi
 // an Adobe marker with transform 1, or ids 1, 2, 3 without either.
 bool IsYcbcr(const Headers& h);
 
+// The end of the entropy-coded data that starts at `from`: the next marker
+// other than a stuffed 0xFF00 or a restart marker (fill bytes before a
+// marker skipped), or the end of the input.
+size_t EntropyDataEnd(std::span<const uint8_t> b, size_t from);
+
 // The scale M at which the own decoders decode the frame `h` for `options`,
 // or 0 when they leave it to libjpeg: three components that are not
 // certainly YCbCr, sizes libjpeg (JPEG_MAX_DIMENSION; a zero height needs

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include "imaging/internal/jpeg_luma_decoding.h"
+
 namespace counterfoil::imaging::internal {
 namespace {
 
@@ -205,27 +207,6 @@ void AppendRestartInterval(std::vector<uint8_t>& out, int interval) {
 struct Component {
   int id, h, v, quant_table;
 };
-
-// The end of the entropy-coded data that starts at `from`: the next marker
-// other than a stuffed 0xFF00 or a restart marker (or the end of the file).
-size_t EntropyDataEnd(std::span<const uint8_t> b, size_t from) {
-  const size_t n = b.size();
-  size_t at = from;
-  for (;;) {
-    const void* ff = std::memchr(b.data() + at, 0xFF, n - at);
-    if (ff == nullptr) return n;
-    at = static_cast<size_t>(static_cast<const uint8_t*>(ff) - b.data());
-    if (at + 1 >= n) return n;
-    const uint8_t next = b[at + 1];
-    if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
-      at += 2;
-    } else if (next == 0xFF) {
-      at += 1;  // a fill byte before a marker
-    } else {
-      return at;
-    }
-  }
-}
 
 // An interleaved DC scan (T.81 G.1.1.1.1: DC scans may interleave
 // components; A.2.3: MCU order, each component's H x V blocks in raster
@@ -437,7 +418,7 @@ bool TranscodeToLumaFrame(std::span<const uint8_t> b, uint64_t max_pixels,
       has_luma |= found == 0;
       blocks_in_mcu += comps[found].h * comps[found].v;
     }
-    const size_t data_end = EntropyDataEnd(b, end);
+    const size_t data_end = jpeg::EntropyDataEnd(b, end);
     if (!has_luma) {  // chroma only: left out
       i = data_end;
       continue;

@@ -107,28 +107,6 @@ bool CheckProgression(const Scan& s, Progression& bits) {
   return true;
 }
 
-// The end of the entropy-coded data that starts at `from`: the next marker
-// other than a stuffed 0xFF00 or a restart marker (or the end of the input).
-size_t EntropyDataEnd(std::span<const uint8_t> b, size_t from) {
-  const size_t n = b.size();
-  size_t at = from;
-  while (at < n) {
-    const void* ff = std::memchr(b.data() + at, 0xFF, n - at);
-    if (ff == nullptr) return n;
-    at = static_cast<size_t>(static_cast<const uint8_t*>(ff) - b.data());
-    if (at + 1 >= n) return n;
-    const uint8_t next = b[at + 1];
-    if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
-      at += 2;
-    } else if (next == 0xFF) {
-      at += 1;  // a fill byte
-    } else {
-      return at;
-    }
-  }
-  return n;
-}
-
 // Where the next marker starts after a decoded scan whose reader stopped at
 // `p`: libjpeg skips (with a warning) any bytes left before it, stuffed
 // 0xFF00 pairs included. The end of the input if there is none.
@@ -543,7 +521,7 @@ bool Decode(std::span<const uint8_t> b, const DecodeOptions& options, Coefficien
       if (!ok || r.Overrun()) return false;
       after = NextMarker(r.p, end);
     } else {
-      after = b.data() + EntropyDataEnd(b, data);
+      after = b.data() + jpeg::EntropyDataEnd(b, data);
     }
 
     // The markers up to the next scan or EOI (libjpeg stops reading there).

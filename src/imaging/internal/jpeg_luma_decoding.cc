@@ -155,7 +155,18 @@ bool BuildTable(const HuffmanSpec& spec, bool dc, HuffmanTable& t) {
   return true;
 }
 
-void AddRunLookup(HuffmanTable& t) {
+void AddSequentialLookups(HuffmanTable& t) {
+  for (size_t i = 0; i < t.value_lookup.size(); ++i) {
+    const uint32_t e = t.value_lookup[i];
+    const auto symbol = static_cast<uint8_t>(e >> 8);
+    if (e == 0) {
+      t.step_lookup[i] = 0;
+    } else if (e & kComplete) {
+      t.step_lookup[i] = (e & 0xFFFF0000u) | (ZigzagStep(symbol) << 8) | (e & 127);
+    } else {
+      t.step_lookup[i] = (uint32_t{symbol} << 16) | (e & 63);
+    }
+  }
   for (uint32_t w = 0; w < (1u << kRunBits); ++w) {
     int used = 0, step = 0;
     bool ends = false;
@@ -192,6 +203,7 @@ bool IsYcbcr(const Headers& h) {
 
 LumaLayout MakeLayout(int m) {
   LumaLayout l;
+  l.slot.fill(64);
   for (int k = 0; k < 64; ++k) {
     const bool read = IdctReads(m, kNaturalOrder[k]);
     l.slot[k] = read ? kNaturalOrder[k] : 64;

@@ -325,11 +325,21 @@ inline constexpr uint16_t kEndOfBlock = 1u << 15;
 // one lookup parses two or three of them.
 inline constexpr int kRunBits = 11;
 inline constexpr uint16_t kRunEnds = 1u << 15;
+// Step lookup entries (AC tables of sequential scans), for the coefficients
+// kept: bits 0..5 the bits to consume, bit 6 (kComplete) set when the code
+// and its extra bits fit in kLookupBits; then bits 8..15 the zigzag step
+// (run + 1; 16 for ZRL; kEndStep for an end of block) and bits 16..31 the
+// value (0 for ZRL and end of block). Otherwise bits 0..5 are the code's
+// length and bits 16..23 its symbol. 0: a longer code, or none. One add
+// moves the zigzag index past a coefficient, a run of zeros or the end of
+// the block alike, so the decoding loop has one exit test per symbol.
+inline constexpr int kEndStep = 128;
 
 struct HuffmanTable {
   std::array<uint32_t, 1 << kLookupBits> value_lookup{};
   std::array<uint16_t, 1 << kLookupBits> skip_lookup{};
   std::array<uint16_t, 1 << kRunBits> run_lookup{};
+  std::array<uint32_t, 1 << kLookupBits> step_lookup{};
   std::array<int32_t, 17> max_code{};  // by length; -1 when there is none
   std::array<int32_t, 17> offset{};    // symbol index = code + offset[length]
   std::array<uint8_t, 256> symbols{};
@@ -350,15 +360,21 @@ inline uint16_t SkipEntry(uint8_t symbol, int bits) {
   return static_cast<uint16_t>(bits | ((run + 1) << 8));
 }
 
+// The zigzag step of an AC symbol in a sequential scan (see kEndStep).
+inline uint32_t ZigzagStep(uint8_t symbol) {
+  if ((symbol & 15) != 0) return (symbol >> 4) + 1u;
+  return symbol == 0xF0 ? 16u : static_cast<uint32_t>(kEndStep);
+}
+
 // The canonical codes of T.81 C.2, as lookup tables (value_lookup,
-// skip_lookup; AddRunLookup adds run_lookup). False for a table libjpeg
+// skip_lookup; AddSequentialLookups adds run_lookup and step_lookup). False for a table libjpeg
 // refuses (jdhuff.c jpeg_make_d_derived_tbl): more codes of a length than
 // fit, the all-ones code, or a DC symbol above 15.
 bool BuildTable(const HuffmanSpec& spec, bool dc, HuffmanTable& t);
 
-// Fills t.run_lookup of an AC table built by BuildTable, for sequential
-// scans (a size-0 symbol other than ZRL ends the block).
-void AddRunLookup(HuffmanTable& t);
+// Fills t.run_lookup and t.step_lookup of an AC table built by BuildTable,
+// for sequential scans (a size-0 symbol other than ZRL ends the block).
+void AddSequentialLookups(HuffmanTable& t);
 
 // A code longer than kLookupBits at the top of `bits`: (length << 8) | symbol,
 // or -1 when the table has no such code.
@@ -568,9 +584,11 @@ size_t EntropyDataEnd(std::span<const uint8_t> b, size_t from);
 int DecodableScale(const Headers& h, const DecodeOptions& options);
 
 // The zigzag positions of a block, remapped for the decoder: the natural
-// index when the M x M IDCT reads the coefficient, 64 (scrap) when it does not.
+// index when the M x M IDCT reads the coefficient, 64 (scrap) when it does
+// not. Past 63 every slot is scrap, up to the largest index a step can
+// reach (63 + kEndStep), so that a decoder may store before it tests.
 struct LumaLayout {
-  std::array<uint8_t, 64> slot{};
+  std::array<uint8_t, 64 + kEndStep> slot{};
   int last = 0;  // the last zigzag index the IDCT reads
 };
 LumaLayout MakeLayout(int m);

@@ -91,20 +91,40 @@ inline bool FitsInput(int32_t v) { return v >= -8191 && v <= 8191; }
 inline bool FitsPass1(int32_t v) { return v >= -16383 && v <= 16383; }
 inline bool FitsOutput(int64_t v) { return v >= -512 && v <= 511; }
 
-// A block's coefficients, dequantised: in[i] is coefficient i times its multiplier.
+// A block's coefficients, dequantised: in[i] is coefficient i (natural
+// order) times its multiplier. The IDCTs take either of two: Dequantised
+// reads coefficients kept in natural order,
+// ZigzagDequantised those kept in zigzag order (as the progressive decoder
+// keeps them; the IDCTs' indices are constants, so the reordering costs
+// nothing).
 struct Dequantised {
   const int16_t* coef;
   const int32_t* quant;
   int32_t operator[](int i) const { return int32_t{coef[i]} * quant[i]; }
 };
 
-inline void Idct1x1(Dequantised in, uint8_t* out, ptrdiff_t /*stride*/) {
+// The zigzag position of each natural index (the inverse of kNaturalOrder).
+inline constexpr std::array<uint8_t, 64> kZigzagOf = [] {
+  std::array<uint8_t, 64> t{};
+  for (int k = 0; k < 64; ++k) t[kNaturalOrder[k]] = static_cast<uint8_t>(k);
+  return t;
+}();
+
+struct ZigzagDequantised {
+  const int16_t* coef;  // zigzag order
+  const int32_t* quant;  // natural order
+  int32_t operator[](int i) const { return int32_t{coef[kZigzagOf[i]]} * quant[i]; }
+};
+
+template <class In>
+inline void Idct1x1(In in, uint8_t* out, ptrdiff_t /*stride*/) {
   out[0] = RangeLimit(Descale(in[0], 3));
 }
 
 // 2x2: each output the average of four adjacent outputs of the 8-point IDCT;
 // only the odd frequencies 1, 3, 5, 7 and the DC contribute.
-inline bool Idct2x2(Dequantised in, uint8_t* out, ptrdiff_t stride) {
+template <class In>
+inline bool Idct2x2(In in, uint8_t* out, ptrdiff_t stride) {
   constexpr int kOdd[4] = {1, 3, 5, 7};
   constexpr int64_t kWeight[4] = {29692, -10426, 6967, -5906};  // sqrt(2) (+-c1 +-c3 +-c5 +-c7)
   int32_t ws[2][8];
@@ -137,7 +157,8 @@ inline bool Idct2x2(Dequantised in, uint8_t* out, ptrdiff_t stride) {
 
 // 4x4: each output the average of two adjacent outputs of the 8-point IDCT;
 // frequency 4 contributes nothing.
-inline bool Idct4x4(Dequantised in, uint8_t* out, ptrdiff_t stride) {
+template <class In>
+inline bool Idct4x4(In in, uint8_t* out, ptrdiff_t stride) {
   // One 8-to-4 step on x[0..7] (x[4] unused), results before descaling.
   struct Four {
     int64_t v[4];
@@ -180,7 +201,8 @@ inline bool Idct4x4(Dequantised in, uint8_t* out, ptrdiff_t stride) {
 }
 
 // 3x3 (cK = sqrt(2) cos(K pi / 6)); the rounding constant rides on the DC term.
-inline void Idct3x3(Dequantised in, uint8_t* out, ptrdiff_t stride) {
+template <class In>
+inline void Idct3x3(In in, uint8_t* out, ptrdiff_t stride) {
   const auto step = [](int64_t dc, int64_t x1, int64_t x2, int64_t* y) {
     const int64_t t12 = x2 * Fix(0.707106781);  // c2
     const int64_t t10 = dc + t12;
@@ -207,7 +229,8 @@ inline void Idct3x3(Dequantised in, uint8_t* out, ptrdiff_t stride) {
 
 // 8x8: the LL&M islow IDCT (Loeffler, Ligtenberg and Moschytz, ICASSP 1989),
 // as jidctint.c's jpeg_idct_islow.
-inline bool Idct8x8(Dequantised in, uint8_t* out, ptrdiff_t stride) {
+template <class In>
+inline bool Idct8x8(In in, uint8_t* out, ptrdiff_t stride) {
   // One 8-point step; y gets the results before descaling.
   const auto step = [](int64_t x0, int64_t x1, int64_t x2, int64_t x3, int64_t x4, int64_t x5,
                        int64_t x6, int64_t x7, int64_t* y) {
@@ -271,7 +294,8 @@ bool IdctReads(int m, int index);
 bool SupportedScale(int m);
 
 // Runs the M x M IDCT; false when a SIMD-exactness check fails.
-inline bool Idct(int m, Dequantised in, uint8_t* out, ptrdiff_t stride) {
+template <class In>
+inline bool Idct(int m, In in, uint8_t* out, ptrdiff_t stride) {
   switch (m) {
     case 1:
       Idct1x1(in, out, stride);

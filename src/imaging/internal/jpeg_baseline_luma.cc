@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 #include <vector>
 
 #include "imaging/internal/jpeg_luma_decoding.h"
@@ -48,13 +51,17 @@ struct LumaDecoder {
   // bit reader's.)
   alignas(64) std::array<int16_t, 65> block{};
 
-  // Zeroes the 64 coefficients (the scrap slot is never read) with eight
-  // 16-byte stores: fill() and memset() compile to `rep stos`, whose start-up
-  // cost was 5% of the fast path.
+  // Zeroes the 64 coefficients (the scrap slot is never read), with eight
+  // 16-byte stores where there is SSE2: fill() and memset() compile to
+  // `rep stos`, whose start-up cost was 5% of the fast path.
   void ClearBlock() {
+#if defined(__SSE2__)
     for (int i = 0; i < 64; i += 8) {
       _mm_store_si128(reinterpret_cast<__m128i*>(block.data() + i), _mm_setzero_si128());
     }
+#else
+    std::fill_n(block.begin(), 64, int16_t{0});
+#endif
   }
 };
 
@@ -221,7 +228,7 @@ bool DecodeBaselineLuma(std::span<const uint8_t> jpeg, const DecodeOptions& opti
           if (!shown) continue;
           uint8_t* out = strip.data() + static_cast<size_t>(by) * m * strip_w +
                          static_cast<size_t>(block_x) * m;
-          if (!jpeg::Idct(m, {d.block.data(), quant.data()}, out,
+          if (!jpeg::Idct(m, jpeg::Dequantised{d.block.data(), quant.data()}, out,
                           static_cast<ptrdiff_t>(strip_w))) {
             return false;
           }

@@ -6,15 +6,25 @@
 // progressive 4:4:4), and the floor of any libjpeg-based fast path: entropy
 // decoding alone (BM_EntropyDecodeOnly, internal::ReadJpegCoefficients: the
 // fast path's input through jpeg_read_coefficients, no IDCT, no output, no
-// hash), which bounds the ratio (full / entropy only). Release build only:
+// hash), which bounds the ratio (full / entropy only).
+//
+// Then paired rounds: each round hashes all 20 files both ways back to back
+// (the order alternating from round to round), and the ratio is taken per
+// round. On a shared machine whose speed drifts over the minute the
+// benchmarks above take, those rounds see the same conditions for both
+// paths, so their median ratio moves far less from run to run than the
+// ratio of the benchmarks' fastest repetitions. Release build only:
 //
 //   make bench                                   # or:
 //   cmake --preset release && cmake --build build/release --target photo_hash_benchmark
-//   build/release/bench/photo_hash_benchmark [--benchmark_repetitions=5]
+//   build/release/bench/photo_hash_benchmark [--benchmark_repetitions=5] [--paired_rounds=N]
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -146,11 +156,77 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> cpu_;
 };
 
+double ThreadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// CPU ms to hash every file once with `options`.
+double HashAllMs(const std::vector<const std::vector<uint8_t>*>& files,
+                 const DecodeOptions& options) {
+  const double start = ThreadCpuMs();
+  for (const std::vector<uint8_t>* f : files) {
+    auto h = HashPhoto(*f, options);
+    benchmark::DoNotOptimize(h);
+  }
+  return ThreadCpuMs() - start;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The paired rounds (see the top of the file).
+void PairedRounds(int rounds) {
+  const auto files = FilesOfKind(kAll);
+  if (files.empty() || rounds <= 0) return;
+  const DecodeOptions full_options{}, fast_options = FastPathDecodeOptions();
+  HashAllMs(files, full_options);  // warm-up: tables, buffers, caches
+  HashAllMs(files, fast_options);
+  std::vector<double> full, fast, ratio;
+  for (int r = 0; r < rounds; ++r) {
+    double full_ms, fast_ms;
+    if (r % 2 == 0) {
+      full_ms = HashAllMs(files, full_options);
+      fast_ms = HashAllMs(files, fast_options);
+    } else {
+      fast_ms = HashAllMs(files, fast_options);
+      full_ms = HashAllMs(files, full_options);
+    }
+    full.push_back(full_ms);
+    fast.push_back(fast_ms);
+    ratio.push_back(full_ms / fast_ms);
+  }
+  const double n = static_cast<double>(files.size());
+  std::printf(
+      "paired rounds (%d, all %.0f files hashed both ways per round): CPU ms per file, median: "
+      "full-resolution decode + hash %.2f, fast path %.2f; fast path vs full, median of the "
+      "rounds' ratios: %.2fx (lowest %.2fx, highest %.2fx; load average %s)\n",
+      rounds, n, Median(full) / n, Median(fast) / n, Median(ratio),
+      *std::min_element(ratio.begin(), ratio.end()), *std::max_element(ratio.begin(), ratio.end()),
+      counterfoil::bench::LoadAverage().c_str());
+}
+
 }  // namespace
 }  // namespace counterfoil::imaging
 
 int main(int argc, char** argv) {
   using namespace counterfoil::imaging;
+  // --paired_rounds=N (default 15; 0: none), taken out before the library's flags.
+  int paired_rounds = 15;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    constexpr const char kFlag[] = "--paired_rounds=";
+    if (std::strncmp(argv[i], kFlag, sizeof(kFlag) - 1) == 0) {
+      paired_rounds = std::atoi(argv[i] + sizeof(kFlag) - 1);
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -177,5 +253,6 @@ int main(int argc, char** argv) {
         n / full * 1e3, n / fast * 1e3, kFastPathMinShortSide, full / fast,
         counterfoil::bench::LoadAverage().c_str());
   }
+  PairedRounds(paired_rounds);
   return 0;
 }

@@ -361,7 +361,6 @@ void RunDecode(JpegJob* const job) {
     const size_t samples = w * cinfo.output_height;
     if (plane.luma.size() < samples) plane.luma.resize(samples);
     job->row.resize(w * 16);
-    const std::array<float, 256>& grey = internal::GreyLuma();
     JSAMPROW rows[16];
     while (cinfo.output_scanline < cinfo.output_height) {
       const JDIMENSION y = cinfo.output_scanline;
@@ -369,8 +368,7 @@ void RunDecode(JpegJob* const job) {
       for (JDIMENSION r = 0; r < want; ++r) rows[r] = job->row.data() + r * w;
       const JDIMENSION got = jpeg_read_scanlines(&cinfo, rows, want);
       if (got == 0) break;
-      float* dst = plane.luma.data() + y * w;
-      for (size_t i = 0; i < got * w; ++i) dst[i] = grey[job->row[i]];
+      internal::GreyToLuma(job->row.data(), plane.luma.data() + y * w, got * w);
     }
     if (cinfo.output_scanline != cinfo.output_height) {
       job->status = InvalidArgument("JPEG: decoder stopped early (corrupt data)");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #if defined(__SSE2__)
+#include <emmintrin.h>
 #include <xmmintrin.h>
 #endif
 
@@ -310,6 +311,28 @@ void ComputeLuma(const Image& image, std::span<float> luma) {
 }
 
 const std::array<float, 256>& GreyLuma() { return Luma().grey; }
+
+void GreyToLuma(const uint8_t* src, float* dst, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128 r = _mm_set1_ps(0.299f), g = _mm_set1_ps(0.587f), b = _mm_set1_ps(0.114f);
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+    const __m128i lo = _mm_unpacklo_epi8(bytes, zero), hi = _mm_unpackhi_epi8(bytes, zero);
+    const __m128i words[4] = {_mm_unpacklo_epi16(lo, zero), _mm_unpackhi_epi16(lo, zero),
+                              _mm_unpacklo_epi16(hi, zero), _mm_unpackhi_epi16(hi, zero)};
+    for (int k = 0; k < 4; ++k) {
+      const __m128 v = _mm_cvtepi32_ps(words[k]);
+      const __m128 sum =
+          _mm_add_ps(_mm_add_ps(_mm_mul_ps(r, v), _mm_mul_ps(g, v)), _mm_mul_ps(b, v));
+      _mm_storeu_ps(dst + i + 4 * static_cast<size_t>(k), sum);
+    }
+  }
+#endif
+  const std::array<float, 256>& grey = Luma().grey;
+  for (; i < n; ++i) dst[i] = grey[src[i]];
+}
 
 PdqDct ComputeDct(std::span<float> luma, int width, int height) {
   PdqDct out;

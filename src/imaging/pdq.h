@@ -96,6 +96,9 @@ void ComputeLuma(const Image& image, std::span<float> luma);
 // The luma ComputeLuma gives the grey pixel (v, v, v), for each v: what a
 // decoder that produces only the luma channel feeds ComputeDct.
 const std::array<float, 256>& GreyLuma();
+// GreyLuma of each of n 8-bit samples, into dst (16 at a time with SSE2: the
+// same float products and sums, in the same order, as the table's).
+void GreyToLuma(const uint8_t* src, float* dst, size_t n);
 // Steps 2-5 on a luma plane (overwritten).
 PdqDct ComputeDct(std::span<float> luma, int width, int height);
 // Step 6 for one symmetry of the DCT.

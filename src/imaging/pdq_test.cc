@@ -102,6 +102,24 @@ TEST(Pdq, LumaUsesRec601WeightsInFloat) {
   EXPECT_EQ(luma[0], 0.299f * 10.0f + 0.587f * 20.0f + 0.114f * 30.0f);
 }
 
+TEST(Pdq, GreyToLumaGivesTheGreyPixelsLumaBitForBit) {
+  // Every value, at every offset of the 16-sample blocks and in the tail
+  // after them: what ComputeLuma gives the pixel (v, v, v).
+  std::vector<uint8_t> src(256 + 37);
+  for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<uint8_t>((i * 7 + 3) % 256);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, src.size()}) {
+    std::vector<float> dst(n + 1, -1.0f);
+    internal::GreyToLuma(src.data(), dst.data(), n);
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<float> luma(1);
+      internal::ComputeLuma(Filled(1, 1, src[i], src[i], src[i]), luma);
+      ASSERT_EQ(dst[i], luma[0]) << "value " << int{src[i]} << " at " << i << " of " << n;
+      ASSERT_EQ(dst[i], internal::GreyLuma()[src[i]]);
+    }
+    EXPECT_EQ(dst[n], -1.0f) << "wrote past " << n;
+  }
+}
+
 TEST(Pdq, SimilarImagesHashClose) {
   // A slightly brightened copy stays well inside the match threshold.
   Image img = testing::SyntheticImage(256, 256);

@@ -194,7 +194,6 @@ bool DecodeBaselineLuma(std::span<const uint8_t> jpeg, const DecodeOptions& opti
   if (plane.luma.size() < samples) plane.luma.resize(samples);
   const size_t strip_w = static_cast<size_t>(mcus_per_row) * y_h * m;
   std::vector<uint8_t> strip(strip_w * y_v * m);
-  const std::array<float, 256>& grey = GreyLuma();
 
   const LumaLayout layout = jpeg::MakeLayout(m);
   const std::array<int32_t, 64> quant = h.quant[y.quant];
@@ -246,9 +245,9 @@ bool DecodeBaselineLuma(std::span<const uint8_t> jpeg, const DecodeOptions& opti
     const int first_row = mcu_y * y_v * m;
     const int rows = std::min(y_v * m, out_h - first_row);
     for (int r = 0; r < rows; ++r) {
-      const uint8_t* src = strip.data() + static_cast<size_t>(r) * strip_w;
-      float* dst = plane.luma.data() + static_cast<size_t>(first_row + r) * out_w;
-      for (int x = 0; x < out_w; ++x) dst[x] = grey[src[x]];
+      GreyToLuma(strip.data() + static_cast<size_t>(r) * strip_w,
+                 plane.luma.data() + static_cast<size_t>(first_row + r) * out_w,
+                 static_cast<size_t>(out_w));
     }
   }
 

@@ -565,7 +565,6 @@ bool Decode(std::span<const uint8_t> b, const DecodeOptions& options, Coefficien
   if (plane.luma.size() < samples) plane.luma.resize(samples);
   const size_t strip_w = static_cast<size_t>(blocks_w) * m;
   std::vector<uint8_t> strip(strip_w * m);
-  const std::array<float, 256>& grey = GreyLuma();
   for (int by = 0; by < blocks_h; ++by) {
     for (int bx = 0; bx < blocks_w; ++bx) {
       // Straight from the zigzag order (the IDCT reads positions up to
@@ -579,9 +578,9 @@ bool Decode(std::span<const uint8_t> b, const DecodeOptions& options, Coefficien
     }
     const int rows = std::min(m, out_h - by * m);
     for (int r = 0; r < rows; ++r) {
-      const uint8_t* src = strip.data() + static_cast<size_t>(r) * strip_w;
-      float* dst = plane.luma.data() + static_cast<size_t>(by * m + r) * out_w;
-      for (int x = 0; x < out_w; ++x) dst[x] = grey[src[x]];
+      GreyToLuma(strip.data() + static_cast<size_t>(r) * strip_w,
+                 plane.luma.data() + static_cast<size_t>(by * m + r) * out_w,
+                 static_cast<size_t>(out_w));
     }
   }
   plane.width = out_w;

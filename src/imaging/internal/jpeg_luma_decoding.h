@@ -93,10 +93,9 @@ inline bool FitsOutput(int64_t v) { return v >= -512 && v <= 511; }
 
 // A block's coefficients, dequantised: in[i] is coefficient i (natural
 // order) times its multiplier. The IDCTs take either of two: Dequantised
-// reads coefficients kept in natural order,
-// ZigzagDequantised those kept in zigzag order (as the progressive decoder
-// keeps them; the IDCTs' indices are constants, so the reordering costs
-// nothing).
+// reads coefficients kept in natural order, ZigzagDequantised those kept in
+// zigzag order (as the progressive decoder keeps them; the IDCTs' indices
+// are constants, so the reordering costs nothing).
 struct Dequantised {
   const int16_t* coef;
   const int32_t* quant;
